@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { awsEnv, cleanEnv } from './aws'
+
+export const DIST = path.resolve(__dirname, '../../dist/index.js')
+
+export interface RunResult {
+  code: number
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+}
+
+export interface RunOptions {
+  endpoint: string
+  cwd: string
+  /** Inputs by their public names, e.g. { 'distribution-id': 'E123' }. */
+  inputs: Record<string, string>
+  env?: NodeJS.ProcessEnv
+  timeoutMs?: number
+}
+
+/**
+ * Runs the bundled action the way the GitHub runner does: INPUT_<NAME> variables with the
+ * dashes kept, GITHUB_ACTIONS=true, and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files.
+ */
+export async function runGitHub(options: RunOptions): Promise<RunResult> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gh-run-'))
+  const outputFile = path.join(dir, 'output')
+  const summaryFile = path.join(dir, 'summary')
+  await writeFile(outputFile, '')
+  await writeFile(summaryFile, '')
+  const env: NodeJS.ProcessEnv = {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_WORKSPACE: options.cwd,
+    ...options.env
+  }
+  for (const [name, value] of Object.entries(options.inputs))
+    env[`INPUT_${name.toUpperCase()}`] = value
+  const result = await runNode([DIST], options, env)
+  return {
+    ...result,
+    outputs: parseGitHubOutput(await readFile(outputFile, 'utf8')),
+    summary: await readFile(summaryFile, 'utf8')
+  }
+}
+
+/** Runs it the GitLab way: `node dist/index.js --flag value`, outputs in a dotenv file. */
+export async function runGitLab(options: RunOptions & { args?: string[] }): Promise<RunResult> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gl-run-'))
+  const dotenv = path.join(dir, 'deploy.env')
+  const args = [DIST, '--outputs-file', dotenv]
+  for (const [name, value] of Object.entries(options.inputs)) args.push(`--${name}`, value)
+  args.push(...(options.args ?? []))
+  const result = await runNode(args, options, { GITLAB_CI: 'true', CI: 'true', ...options.env })
+  let outputs: Record<string, string> = {}
+  try {
+    outputs = parseDotenv(await readFile(dotenv, 'utf8'))
+  } catch {
+    // no dotenv written
+  }
+  return { ...result, outputs, summary: '' }
+}
+
+export function runNode(
+  args: string[],
+  options: Pick<RunOptions, 'endpoint' | 'cwd' | 'timeoutMs'>,
+  env: NodeJS.ProcessEnv
+): Promise<Omit<RunResult, 'outputs' | 'summary'>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd,
+      env: { ...cleanEnv(), ...awsEnv(options.endpoint), ...env }
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', d => (stdout += d))
+    child.stderr.on('data', d => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', code => {
+      clearTimeout(timer)
+      resolve({ code: code ?? -1, stdout, stderr })
+    })
+  })
+}
+
+/** GITHUB_OUTPUT uses `name<<delimiter` blocks (what @actions/core writes). */
+export function parseGitHubOutput(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i] as string)
+    if (m) {
+      const value: string[] = []
+      while (++i < lines.length && lines[i] !== m[2]) value.push(lines[i] as string)
+      outputs[m[1] as string] = value.join('\n')
+    } else if ((lines[i] as string).includes('=')) {
+      const [k, ...v] = (lines[i] as string).split('=')
+      outputs[k as string] = v.join('=')
+    }
+  }
+  return outputs
+}
+
+export function parseDotenv(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const line of text.split('\n')) {
+    if (line === '') continue
+    const eq = line.indexOf('=')
+    out[line.slice(0, eq)] = line.slice(eq + 1)
+  }
+  return out
+}

@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+
+const exec = promisify(execFile)
+
+/** Dummy credentials and the endpoint: what both the aws CLI and the action get. */
+export function awsEnv(endpoint: string): NodeJS.ProcessEnv {
+  return {
+    AWS_ACCESS_KEY_ID: 'testing-access-key',
+    AWS_SECRET_ACCESS_KEY: 'testing-secret-key-do-not-log',
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_EC2_METADATA_DISABLED: 'true'
+  }
+}
+
+/** The aws CLI (not the project's code) checks what landed. Returns parsed JSON, or null for no output. */
+export async function aws(endpoint: string, ...args: string[]): Promise<any> {
+  const { stdout } = await exec('aws', [...args, '--output', 'json'], {
+    env: { ...cleanEnv(), ...awsEnv(endpoint) },
+    maxBuffer: 64 * 1024 * 1024
+  })
+  return stdout.trim() === '' ? null : JSON.parse(stdout)
+}
+
+/** The test process's environment without anything CI- or AWS-specific that could leak in. */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(AWS_|INPUT_|GITHUB_|GITLAB_|CI_|RUNNER_|ACTIONS_)/.test(k) || k === 'CI') continue
+    env[k] = v
+  }
+  return env
+}
+
+export async function createBucket(endpoint: string, bucket: string): Promise<void> {
+  await aws(endpoint, 's3api', 'create-bucket', '--bucket', bucket)
+}
+
+export async function createDistribution(endpoint: string, originPath = ''): Promise<string> {
+  const config = {
+    CallerReference: `test-${Date.now()}-${Math.random()}`,
+    Comment: '',
+    Enabled: true,
+    Origins: {
+      Quantity: 1,
+      Items: [{ Id: 'site', DomainName: 'site.s3.amazonaws.com', OriginPath: originPath }]
+    },
+    DefaultCacheBehavior: { TargetOriginId: 'site', ViewerProtocolPolicy: 'allow-all' }
+  }
+  const out = await aws(
+    endpoint,
+    'cloudfront',
+    'create-distribution',
+    '--distribution-config',
+    JSON.stringify(config)
+  )
+  return out.Distribution.Id as string
+}
+
+export interface ListedObject {
+  Key: string
+  ETag: string
+  Size: number
+  LastModified: string
+}
+
+export async function listObjects(endpoint: string, bucket: string): Promise<ListedObject[]> {
+  const out = await aws(endpoint, 's3api', 'list-objects-v2', '--bucket', bucket)
+  return ((out?.Contents ?? []) as ListedObject[]).sort((a, b) => a.Key.localeCompare(b.Key))
+}
+
+export async function headObject(endpoint: string, bucket: string, key: string): Promise<any> {
+  return aws(endpoint, 's3api', 'head-object', '--bucket', bucket, '--key', key)
+}
+
+export async function getObjectBytes(
+  endpoint: string,
+  bucket: string,
+  key: string,
+  file: string
+): Promise<void> {
+  await aws(endpoint, 's3api', 'get-object', '--bucket', bucket, '--key', key, file)
+}
+
+export async function listInvalidations(
+  endpoint: string,
+  distributionId: string
+): Promise<{ Id: string }[]> {
+  const out = await aws(
+    endpoint,
+    'cloudfront',
+    'list-invalidations',
+    '--distribution-id',
+    distributionId
+  )
+  return out?.InvalidationList?.Items ?? []
+}
+
+export async function getInvalidationPaths(
+  endpoint: string,
+  distributionId: string,
+  id: string
+): Promise<string[]> {
+  const out = await aws(
+    endpoint,
+    'cloudfront',
+    'get-invalidation',
+    '--distribution-id',
+    distributionId,
+    '--id',
+    id
+  )
+  return out.Invalidation.InvalidationBatch.Paths.Items as string[]
+}
+
+/** `aws s3 cp --recursive`: the whole bucket into a folder, to compare byte for byte. */
+export async function downloadAll(endpoint: string, bucket: string, dir: string): Promise<void> {
+  await exec('aws', ['s3', 'cp', '--recursive', '--quiet', `s3://${bucket}/`, dir], {
+    env: { ...cleanEnv(), ...awsEnv(endpoint) }
+  })
+}

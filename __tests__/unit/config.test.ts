@@ -1,0 +1,113 @@
+import * as path from 'node:path'
+import { parseConfig } from '../../src/config/config'
+import { InputError } from '../../src/config/errors'
+import type { RawInputs } from '../../src/config/read'
+
+const cwd = '/work/site'
+const parse = (raw: RawInputs, env: NodeJS.ProcessEnv = {}) =>
+  parseConfig({ bucket: 'my-bucket', ...raw }, env, cwd)
+
+describe('parseConfig', () => {
+  test('defaults apply in code, as action.yml declares them', () => {
+    expect(parse({})).toEqual({
+      source: path.resolve(cwd, 'public'),
+      bucket: 'my-bucket',
+      prefix: '',
+      distributionIds: [],
+      paths: undefined,
+      delete: false,
+      dryRun: false,
+      wait: false,
+      waitTimeoutSeconds: 600,
+      region: 'us-east-1',
+      concurrency: 32,
+      outputsFile: undefined
+    })
+  })
+
+  test('region: input, then AWS_REGION, then AWS_DEFAULT_REGION', () => {
+    expect(parse({}, { AWS_DEFAULT_REGION: 'eu-west-1' }).region).toBe('eu-west-1')
+    expect(parse({}, { AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'eu-west-1' }).region).toBe(
+      'eu-central-1'
+    )
+    expect(parse({ region: 'ap-south-1' }, { AWS_REGION: 'eu-central-1' }).region).toBe(
+      'ap-south-1'
+    )
+    expect(() => parse({}, { AWS_REGION: 'EU West' })).toThrow(
+      "Input 'region' (taken from AWS_REGION)"
+    )
+  })
+
+  test('prefix is normalised to a folder', () => {
+    expect(parse({ prefix: 'docs' }).prefix).toBe('docs/')
+    expect(parse({ prefix: '/site/v2/' }).prefix).toBe('site/v2/')
+    expect(parse({ prefix: '/' }).prefix).toBe('')
+  })
+
+  test('paths: newline or comma separated, kept as given', () => {
+    expect(parse({ paths: '/*' }).paths).toEqual(['/*'])
+    expect(parse({ paths: '/a.html, /b/*\n/c/' }).paths).toEqual(['/a.html', '/b/*', '/c/'])
+  })
+
+  test('several distribution IDs, deduplicated', () => {
+    expect(
+      parse({ 'distribution-id': 'E1ABCDEFGHIJK, E2ABCDEFGHIJK\nE1ABCDEFGHIJK' }).distributionIds
+    ).toEqual(['E1ABCDEFGHIJK', 'E2ABCDEFGHIJK'])
+  })
+
+  test.each<[string, RawInputs, string]>([
+    ['missing bucket', { bucket: undefined }, "Input 'bucket' is required"],
+    [
+      'bucket as URL',
+      { bucket: 's3://my-bucket/docs' },
+      "Input 'bucket' must be a bucket name only"
+    ],
+    ['bad bucket', { bucket: 'my bucket' }, "Input 'bucket' must be an S3 bucket name"],
+    ['boolean', { delete: 'maybe' }, "Input 'delete' must be true or false, got 'maybe'."],
+    ['dry-run', { 'dry-run': 'yes please' }, "Input 'dry-run' must be true or false"],
+    [
+      'concurrency 0',
+      { concurrency: '0' },
+      "Input 'concurrency' must be a whole number from 1 to 256, got '0'."
+    ],
+    ['concurrency text', { concurrency: 'fast' }, "Input 'concurrency' must be a whole number"],
+    ['wait-timeout', { 'wait-timeout': '1.5' }, "Input 'wait-timeout' must be a whole number"],
+    [
+      'distribution ARN',
+      { 'distribution-id': 'arn:aws:cloudfront::1:distribution/E1' },
+      "Input 'distribution-id' must be a CloudFront distribution ID"
+    ],
+    [
+      'distribution domain',
+      { 'distribution-id': 'd111111abcdef8.cloudfront.net' },
+      "Input 'distribution-id'"
+    ],
+    [
+      'path without slash',
+      { paths: 'index.html' },
+      "Input 'paths' must hold paths that start with \"/\", got 'index.html'."
+    ],
+    [
+      'wildcard inside',
+      { paths: '/a/*/b' },
+      'Input \'paths\' may only have "*" as the last character'
+    ],
+    [
+      'long path',
+      { paths: `/${'a'.repeat(4000)}` },
+      "Input 'paths' must hold paths of at most 4000 characters"
+    ],
+    ['prefix with ..', { prefix: 'a/../b' }, "Input 'prefix' must be a folder path"],
+    ['region', { region: 'Mars' }, "Input 'region' must be an AWS region"]
+  ])('refuses %s, naming the input', (_name, raw, message) => {
+    expect(() => parse(raw)).toThrow(InputError)
+    expect(() => parse(raw)).toThrow(message)
+  })
+
+  test('booleans accept the usual spellings', () => {
+    for (const value of ['true', 'True', 'TRUE', 'yes', '1', 'on'])
+      expect(parse({ delete: value }).delete).toBe(true)
+    for (const value of ['false', 'False', 'no', '0', 'off'])
+      expect(parse({ delete: value }).delete).toBe(false)
+  })
+})

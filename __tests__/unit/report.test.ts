@@ -1,0 +1,104 @@
+import { buildOutputs, DOTENV_BUDGET, toDotenv } from '../../src/report'
+import { emptyResult } from '../../src/deploy'
+import type { SyncPlan } from '../../src/plan/types'
+
+const plan = (uploads: number, deletes: number, unchanged: number): SyncPlan => ({
+  uploads: Array.from({ length: uploads }, (_, i) => ({
+    file: { key: `u${i}`, relPath: `u${i}`, absPath: '', size: 1, md5: '', contentType: '' },
+    reason: 'new' as const
+  })),
+  deletes: Array.from({ length: deletes }, (_, i) => `d${i}`),
+  unchanged: Array.from({ length: unchanged }, (_, i) => ({
+    key: `s${i}`,
+    relPath: '',
+    absPath: '',
+    size: 1,
+    md5: '',
+    contentType: ''
+  }))
+})
+
+describe('outputs', () => {
+  test('no invalidation: empty id, status none, no paths', () => {
+    const result = { ...emptyResult(false), plan: plan(0, 0, 3) }
+    expect(buildOutputs(result)).toEqual({
+      'invalidation-id': '',
+      'invalidation-status': 'none',
+      'invalidation-paths': '[]',
+      uploaded: '0',
+      deleted: '0',
+      unchanged: '3'
+    })
+  })
+
+  test('one distribution: plain values; several: JSON objects by distribution', () => {
+    const result = {
+      ...emptyResult(false),
+      plan: plan(2, 1, 0),
+      uploaded: 2,
+      deleted: 1,
+      invalidationPaths: ['/a', '/b']
+    }
+    result.invalidations = [{ distributionId: 'E1', id: 'I1', status: 'InProgress' }]
+    expect(buildOutputs(result)).toMatchObject({
+      'invalidation-id': 'I1',
+      'invalidation-status': 'InProgress',
+      'invalidation-paths': '["/a","/b"]',
+      uploaded: '2',
+      deleted: '1'
+    })
+    result.invalidations.push({ distributionId: 'E2', id: 'I2', status: 'Completed' })
+    expect(buildOutputs(result)).toMatchObject({
+      'invalidation-id': '{"E1":"I1","E2":"I2"}',
+      'invalidation-status': '{"E1":"InProgress","E2":"Completed"}'
+    })
+  })
+
+  test('a dry run reports the paths it would send', () => {
+    const result = {
+      ...emptyResult(true),
+      plan: plan(1, 0, 0),
+      uploaded: 1,
+      invalidationPaths: ['/x']
+    }
+    expect(buildOutputs(result)['invalidation-paths']).toBe('["/x"]')
+  })
+})
+
+describe('toDotenv', () => {
+  test('NAME=value lines, no blank lines or spaces, within GitLab limits', () => {
+    const result = {
+      ...emptyResult(false),
+      plan: plan(1, 0, 0),
+      uploaded: 1,
+      invalidationPaths: ['/a%20b']
+    }
+    result.invalidations = [{ distributionId: 'E1', id: 'I1', status: 'InProgress' }]
+    expect(toDotenv(buildOutputs(result))).toBe(
+      'INVALIDATION_ID=I1\nINVALIDATION_STATUS=InProgress\nUPLOADED=1\nDELETED=0\nUNCHANGED=0\nINVALIDATION_PATHS=["/a%20b"]\n'
+    )
+  })
+
+  test('a long path list is cut to fit, as valid JSON, and says how many were left out', () => {
+    const paths = Array.from(
+      { length: 500 },
+      (_, i) => `/blog/posts/a-rather-long-article-name-${i}/`
+    )
+    const result = {
+      ...emptyResult(false),
+      plan: plan(500, 0, 0),
+      uploaded: 500,
+      invalidationPaths: paths
+    }
+    result.invalidations = [{ distributionId: 'E1', id: 'I1', status: 'InProgress' }]
+    const text = toDotenv(buildOutputs(result))
+    expect(text.length).toBeLessThanOrEqual(DOTENV_BUDGET)
+    const lines = text.trimEnd().split('\n')
+    for (const line of lines) expect(line).toMatch(/^[A-Z_]+=\S*$/)
+    const kept = JSON.parse(
+      lines.find(l => l.startsWith('INVALIDATION_PATHS='))!.slice('INVALIDATION_PATHS='.length)
+    )
+    expect(kept).toEqual(paths.slice(0, kept.length))
+    expect(lines).toContain(`INVALIDATION_PATHS_TRUNCATED=${500 - kept.length}`)
+  })
+})

@@ -1,0 +1,159 @@
+import * as path from 'node:path'
+import { INPUT_SPECS, type InputName } from './inputs'
+import { InputError, invalidInput } from './errors'
+import type { RawInputs } from './read'
+
+/** Everything the deploy needs, validated. Built once; nothing else reads inputs. */
+export interface DeployConfig {
+  /** Absolute path of the folder to publish. */
+  source: string
+  bucket: string
+  /** '' or a folder prefix ending in '/', never starting with '/'. */
+  prefix: string
+  distributionIds: string[]
+  /** Explicit invalidation paths; undefined means "what changed". */
+  paths: string[] | undefined
+  delete: boolean
+  dryRun: boolean
+  wait: boolean
+  waitTimeoutSeconds: number
+  region: string
+  concurrency: number
+  outputsFile: string | undefined
+}
+
+const MAX_CONCURRENCY = 256
+const MAX_PATH_LENGTH = 4000
+
+export function defaultOf(name: InputName): string {
+  return INPUT_SPECS.find(i => i.name === name)?.default ?? ''
+}
+
+/** Validates every input up front; the first problem is thrown as an InputError naming the input. */
+export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string): DeployConfig {
+  const get = (name: InputName): string => raw[name] ?? defaultOf(name)
+
+  const bucket = get('bucket')
+  if (bucket === '') {
+    throw new InputError(
+      `Input 'bucket' is required: set it with 'bucket:' in the workflow, --bucket, or INPUT_BUCKET.`
+    )
+  }
+  validateBucket(bucket)
+
+  const source = get('source')
+  const paths = raw.paths === undefined ? undefined : parsePaths(raw.paths)
+  return {
+    source: path.resolve(cwd, source),
+    bucket,
+    prefix: parsePrefix(get('prefix')),
+    distributionIds: parseDistributionIds(get('distribution-id')),
+    paths,
+    delete: parseBoolean('delete', get('delete')),
+    dryRun: parseBoolean('dry-run', get('dry-run')),
+    wait: parseBoolean('wait', get('wait')),
+    waitTimeoutSeconds: parseInteger('wait-timeout', get('wait-timeout'), 1, 24 * 3600),
+    region: parseRegion(raw.region, env),
+    concurrency: parseInteger('concurrency', get('concurrency'), 1, MAX_CONCURRENCY),
+    outputsFile:
+      raw['outputs-file'] === undefined ? undefined : path.resolve(cwd, raw['outputs-file'])
+  }
+}
+
+export function parseBoolean(name: string, value: string): boolean {
+  if (/^(true|yes|on|1)$/i.test(value)) return true
+  if (/^(false|no|off|0)$/i.test(value)) return false
+  throw invalidInput(name, value, 'must be true or false')
+}
+
+export function parseInteger(name: string, value: string, min: number, max: number): number {
+  const n = /^[+-]?\d+$/.test(value) ? Number(value) : NaN
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw invalidInput(name, value, `must be a whole number from ${min} to ${max}`)
+  }
+  return n
+}
+
+function validateBucket(bucket: string): void {
+  if (/^s3:\/\//i.test(bucket) || bucket.includes('/')) {
+    throw invalidInput(
+      'bucket',
+      bucket,
+      'must be a bucket name only; put the folder in the "prefix" input (e.g. bucket: my-site, prefix: docs)'
+    )
+  }
+  // Current rules are 3-63 lowercase characters; legacy buckets may also have capitals and '_'.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/.test(bucket)) {
+    throw invalidInput('bucket', bucket, 'must be an S3 bucket name (letters, digits, ".", "-")')
+  }
+}
+
+function parsePrefix(value: string): string {
+  const trimmed = value.replace(/^\/+|\/+$/g, '')
+  if (trimmed === '') return ''
+  const parts = trimmed.split('/')
+  if (parts.some(p => p === '' || p === '.' || p === '..') || trimmed.includes('\\')) {
+    throw invalidInput(
+      'prefix',
+      value,
+      'must be a folder path like "docs" or "site/v2" (no "//", "." or "..")'
+    )
+  }
+  return `${trimmed}/`
+}
+
+/** Newline- or comma-separated list, blanks dropped. */
+export function splitList(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map(s => s.trim())
+    .filter(s => s !== '')
+}
+
+function parseDistributionIds(value: string): string[] {
+  const ids = splitList(value)
+  for (const id of ids) {
+    if (!/^[A-Z0-9]{8,32}$/.test(id)) {
+      throw invalidInput(
+        'distribution-id',
+        id,
+        'must be a CloudFront distribution ID such as E1ABCDEF2GHIJK (not an ARN or a domain name)'
+      )
+    }
+  }
+  return [...new Set(ids)]
+}
+
+/** CloudFront's rules for a path: starts with '/', '*' only as the last character. */
+export function parsePaths(value: string): string[] {
+  const paths = splitList(value)
+  if (paths.length === 0)
+    throw invalidInput('paths', value, 'must list at least one path such as /*')
+  for (const p of paths) {
+    if (!p.startsWith('/')) throw invalidInput('paths', p, 'must hold paths that start with "/"')
+    if (p.indexOf('*') !== -1 && p.indexOf('*') !== p.length - 1) {
+      throw invalidInput('paths', p, 'may only have "*" as the last character of a path')
+    }
+    if (p.length > MAX_PATH_LENGTH) {
+      throw invalidInput(
+        'paths',
+        `${p.slice(0, 40)}…`,
+        `must hold paths of at most ${MAX_PATH_LENGTH} characters`
+      )
+    }
+  }
+  return [...new Set(paths)]
+}
+
+function parseRegion(input: string | undefined, env: NodeJS.ProcessEnv): string {
+  const fromEnv =
+    input === undefined ? ['AWS_REGION', 'AWS_DEFAULT_REGION'].find(v => env[v]) : undefined
+  const value = input ?? (fromEnv ? (env[fromEnv] as string) : 'us-east-1')
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(value)) {
+    const origin = fromEnv ? ` (taken from ${fromEnv})` : ''
+    throw new InputError(
+      `Input 'region'${origin} must be an AWS region such as eu-west-1, got '${value}'.`
+    )
+  }
+  return value
+}

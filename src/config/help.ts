@@ -1,0 +1,27 @@
+import { INPUT_SPECS, OUTPUTS } from './inputs'
+
+/** `--help`: every flag from the inputs table, with its default. */
+export function helpText(): string {
+  const flags = INPUT_SPECS.map(spec => {
+    const value = spec.kind === 'boolean' ? '[true|false]' : `<${spec.placeholder ?? 'VALUE'}>`
+    const def = spec.required ? ' (required)' : spec.default ? ` (default: ${spec.default})` : ''
+    return [`  --${spec.name} ${value}`, `      ${spec.description}${def}`]
+  }).flat()
+  return [
+    'Sync a static site to S3 by content hash and invalidate CloudFront.',
+    '',
+    'Usage: node dist/index.js --bucket <NAME> [--source <DIR>] [--distribution-id <ID>] [flags]',
+    '',
+    'Flags (each also read from INPUT_<NAME>, e.g. INPUT_DISTRIBUTION_ID or INPUT_DISTRIBUTION-ID):',
+    ...flags,
+    '  -h, --help',
+    '      Show this help.',
+    '',
+    'Outputs (GitHub step outputs; with --outputs-file, a dotenv file with NAME_IN_CAPITALS=value):',
+    ...OUTPUTS.map(o => `  ${o.name}: ${o.description}`),
+    '',
+    'Credentials, region and endpoints come from the AWS SDK chain (AWS_ACCESS_KEY_ID, AWS_PROFILE,',
+    'AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_CLOUDFRONT, ...).',
+    ''
+  ].join('\n')
+}

@@ -1,0 +1,133 @@
+/**
+ * The public contract: every input of the action, in one table. action.yml, `--help`,
+ * the README tables and the reader all follow this list (a unit test keeps action.yml in step).
+ */
+export type InputKind = 'string' | 'boolean' | 'integer' | 'list'
+
+export interface InputSpec {
+  readonly name: string
+  readonly kind: InputKind
+  readonly description: string
+  /** Applied in code: outside GitHub nobody applies action.yml defaults. */
+  readonly default?: string
+  readonly required?: boolean
+  /** Shown in --help as the value placeholder. */
+  readonly placeholder?: string
+}
+
+export const INPUTS = [
+  {
+    name: 'source',
+    kind: 'string',
+    default: 'public',
+    placeholder: 'DIR',
+    description: 'Folder to publish (the built site), relative to the working directory.'
+  },
+  {
+    name: 'bucket',
+    kind: 'string',
+    required: true,
+    placeholder: 'NAME',
+    description: 'S3 bucket to sync to.'
+  },
+  {
+    name: 'prefix',
+    kind: 'string',
+    default: '',
+    placeholder: 'PATH',
+    description: 'Key prefix (folder) in the bucket. Empty publishes at the bucket root.'
+  },
+  {
+    name: 'distribution-id',
+    kind: 'string',
+    default: '',
+    placeholder: 'ID',
+    description: 'CloudFront distribution to invalidate. Empty: no invalidation.'
+  },
+  {
+    name: 'paths',
+    kind: 'list',
+    default: '',
+    placeholder: 'PATHS',
+    description:
+      'Invalidation paths, separated by newlines or commas (e.g. "/*"), sent as given. Empty: the URLs of what changed.'
+  },
+  {
+    name: 'delete',
+    kind: 'boolean',
+    default: 'false',
+    description: 'Delete objects under the prefix that are no longer in the source.'
+  },
+  {
+    name: 'dry-run',
+    kind: 'boolean',
+    default: 'false',
+    description: 'Print the plan (uploads, deletions, invalidation paths) and change nothing.'
+  },
+  {
+    name: 'wait',
+    kind: 'boolean',
+    default: 'false',
+    description: 'Wait until the invalidation has completed.'
+  },
+  {
+    name: 'wait-timeout',
+    kind: 'integer',
+    default: '600',
+    placeholder: 'SECONDS',
+    description: 'How long to wait for the invalidation, in seconds.'
+  },
+  {
+    name: 'region',
+    kind: 'string',
+    default: '',
+    placeholder: 'REGION',
+    description:
+      'AWS region of the bucket. Empty: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1.'
+  },
+  {
+    name: 'concurrency',
+    kind: 'integer',
+    default: '32',
+    placeholder: 'N',
+    description: 'Parallel requests to S3 (1-256).'
+  },
+  {
+    name: 'outputs-file',
+    kind: 'string',
+    default: '',
+    placeholder: 'FILE',
+    description:
+      'Also write the outputs to this dotenv file (for GitLab artifacts:reports:dotenv). Empty: none.'
+  }
+] as const satisfies readonly InputSpec[]
+
+export type InputName = (typeof INPUTS)[number]['name']
+
+/** The output names, in the order they are reported. */
+export const OUTPUTS = [
+  {
+    name: 'invalidation-id',
+    description: 'ID of the CloudFront invalidation; empty when none was created.'
+  },
+  {
+    name: 'invalidation-status',
+    description:
+      'Status as CloudFront reports it (InProgress, Completed), or "none" when no invalidation was created.'
+  },
+  { name: 'invalidation-paths', description: 'JSON array of the paths sent for invalidation.' },
+  {
+    name: 'uploaded',
+    description: 'Number of files uploaded (in a dry run: that would be uploaded).'
+  },
+  {
+    name: 'deleted',
+    description: 'Number of objects deleted (in a dry run: that would be deleted).'
+  },
+  { name: 'unchanged', description: 'Number of files already up to date.' }
+] as const
+
+export type OutputName = (typeof OUTPUTS)[number]['name']
+
+/** The same table, widened for code that reads optional fields. */
+export const INPUT_SPECS: readonly InputSpec[] = INPUTS

@@ -1,0 +1,89 @@
+import { writeFile } from 'node:fs/promises'
+import { readInputs } from './config/read'
+import { parseConfig, type DeployConfig } from './config/config'
+import { helpText } from './config/help'
+import { InputError } from './config/errors'
+import { detectPlatform, type Platform } from './platform'
+import { deploy, emptyResult, type DeployResult } from './deploy'
+import { createCloudFrontClient, createS3Client } from './aws/clients'
+import { buildOutputs, remainingWork, summaryMarkdown, toDotenv } from './report'
+import { StepError } from './errors'
+
+/** Variables whose values must never reach a log, on any platform. */
+const SECRET_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
+
+/** Inputs → config → deploy → outputs. Every error ends here, as one clear failure. */
+export async function run(
+  argv: readonly string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd()
+): Promise<void> {
+  // This bundle pins its SDK and supports Node 20; the SDK's notice about its own future
+  // releases needing Node 22 is not actionable for our users, so keep it out of their logs.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+  const platform = detectPlatform(env)
+  for (const name of SECRET_VARIABLES) {
+    const value = env[name]
+    // Real keys are 16+ characters; masking a dummy like "test" would only garble the log.
+    if (value && value.length >= 8) platform.setSecret(value)
+  }
+  let config: DeployConfig | undefined
+  let result: DeployResult | undefined
+  try {
+    const command = readInputs(argv, env)
+    if (command.help) {
+      process.stdout.write(helpText())
+      return
+    }
+    config = parseConfig(command.inputs, env, cwd)
+    result = emptyResult(config.dryRun)
+    const clientOptions = { region: config.region, concurrency: config.concurrency }
+    await deploy(
+      config,
+      {
+        s3: createS3Client(clientOptions),
+        cloudfront: createCloudFrontClient(clientOptions),
+        log: platform,
+        env
+      },
+      result
+    )
+    await report(platform, config, result)
+  } catch (err) {
+    let message = err instanceof Error ? err.message : String(err)
+    if (config && result) {
+      const remaining = remainingWork(config, result)
+      if (remaining.length > 0) {
+        message += `\nNot done: ${remaining.join(', ')}${result.plan && result.plan.deletes.length > 0 ? ' (nothing is deleted after a failure)' : ''}. Rerunning the deploy completes it.`
+      }
+      await report(platform, config, result, message).catch(e =>
+        platform.warning(`Could not write the outputs: ${e}`)
+      )
+    }
+    if (!(err instanceof InputError)) debugStack(platform, err)
+    platform.fail(message)
+  }
+}
+
+async function report(
+  platform: Platform,
+  config: DeployConfig,
+  result: DeployResult,
+  failure?: string
+) {
+  const outputs = buildOutputs(result)
+  for (const [name, value] of Object.entries(outputs)) platform.setOutput(name, value)
+  if (config.outputsFile) await writeFile(config.outputsFile, toDotenv(outputs))
+  await platform.writeSummary(summaryMarkdown(config, result, failure))
+  // For people reading the log: the outputs, whatever the platform.
+  platform.info(
+    Object.entries(outputs)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n')
+  )
+}
+
+function debugStack(platform: Platform, err: unknown): void {
+  const cause = err instanceof StepError ? err.cause : err
+  if (cause instanceof Error && cause.stack) platform.debug(cause.stack)
+}

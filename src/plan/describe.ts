@@ -1,0 +1,51 @@
+import type { SyncPlan } from './types'
+
+/** At most this many per-file lines per list; beyond it, a count. */
+export const MAX_LISTED = 100
+
+/** The plan as log lines: one per changed file, a count when there are very many. */
+export function describePlan(
+  plan: SyncPlan,
+  invalidationPaths: readonly string[],
+  dryRun: boolean
+): string[] {
+  const would = dryRun ? 'would ' : ''
+  const lines: string[] = []
+  const list = (items: readonly string[]) => {
+    for (const item of items.slice(0, MAX_LISTED)) lines.push(`  ${item}`)
+    if (items.length > MAX_LISTED) lines.push(`  … and ${items.length - MAX_LISTED} more`)
+  }
+  lines.push(
+    `${plan.uploads.length} to upload, ${plan.deletes.length} to delete, ${plan.unchanged.length} unchanged`
+  )
+  if (plan.uploads.length > 0) {
+    lines.push(`${dryRun ? 'Would upload' : 'Uploading'} ${plan.uploads.length} file(s):`)
+    list(
+      plan.uploads.map(
+        u =>
+          `${u.reason === 'new' ? '+' : '~'} ${u.file.key} (${u.file.contentType}, ${formatBytes(u.file.size)})`
+      )
+    )
+  }
+  if (plan.deletes.length > 0) {
+    lines.push(`${dryRun ? 'Would delete' : 'Deleting'} ${plan.deletes.length} object(s):`)
+    list(plan.deletes.map(k => `- ${k}`))
+  }
+  if (invalidationPaths.length > 0) {
+    lines.push(`Invalidation paths ${would}sent (${invalidationPaths.length}):`)
+    list(invalidationPaths)
+  }
+  return lines
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let value = bytes / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
+}

@@ -1,0 +1,64 @@
+import type { Platform } from './platform'
+
+type Write = (line: string) => void
+
+/**
+ * Any CI other than GitHub: plain lines, GitLab's collapsible sections when GITLAB_CI=true, and
+ * never a `::` workflow command (GitLab would print `::add-mask::secret` in clear). Secrets are
+ * redacted from every line here, since no runner does it for us.
+ */
+export function plainPlatform(
+  env: NodeJS.ProcessEnv,
+  out: Write = line => process.stdout.write(`${line}\n`),
+  err: Write = line => process.stderr.write(`${line}\n`)
+): Platform {
+  const gitlab = env.GITLAB_CI === 'true'
+  const debug =
+    env.RUNNER_DEBUG === '1' || env.CI_DEBUG_TRACE === 'true' || env.ACTIONS_STEP_DEBUG === 'true'
+  const secrets: string[] = []
+  const redact = (text: string): string =>
+    secrets.reduce((acc, secret) => acc.split(secret).join('***'), text)
+  const lines = (write: Write, prefix: string) => (message: string) => {
+    for (const line of redact(message).split('\n')) write(`${prefix}${line}`)
+  }
+  let sections = 0
+
+  return {
+    name: gitlab ? 'gitlab' : 'plain',
+    info: lines(out, ''),
+    warning: lines(err, 'Warning: '),
+    error: lines(err, 'Error: '),
+    debug: message => {
+      if (debug) lines(out, '[debug] ')(message)
+    },
+    isDebug: () => debug,
+    async group(title, fn) {
+      if (!gitlab) {
+        out(`== ${redact(title)}`)
+        return fn()
+      }
+      // https://docs.gitlab.com/ci/jobs/job_logs/#custom-collapsible-sections
+      const id = `deploy_${++sections}`
+      const now = () => Math.floor(Date.now() / 1000)
+      out(`\x1b[0Ksection_start:${now()}:${id}[collapsed=true]\r\x1b[0K${redact(title)}`)
+      try {
+        return await fn()
+      } finally {
+        out(`\x1b[0Ksection_end:${now()}:${id}\r\x1b[0K`)
+      }
+    },
+    setSecret(value) {
+      // Longest first, so a secret containing another is redacted whole.
+      if (value !== '' && !secrets.includes(value)) {
+        secrets.push(value)
+        secrets.sort((a, b) => b.length - a.length)
+      }
+    },
+    setOutput: () => undefined,
+    writeSummary: async () => undefined,
+    fail(message) {
+      lines(err, 'Error: ')(message)
+      process.exitCode = 1
+    }
+  }
+}
