@@ -174,13 +174,11 @@ test('dry run: only the listing is requested', async () => {
 test('nothing changed: no upload, no invalidation', async () => {
   const site = await makeSite({ 'index.html': 'home' })
   const md5 = createHash('md5').update('home').digest('hex')
-  s3Mock
-    .on(ListObjectsV2Command)
-    .callsFake(
-      record('ListObjectsV2Command', {
-        Contents: [{ Key: 'index.html', ETag: `"${md5}"`, Size: 4 }]
-      })
-    )
+  s3Mock.on(ListObjectsV2Command).callsFake(
+    record('ListObjectsV2Command', {
+      Contents: [{ Key: 'index.html', ETag: `"${md5}"`, Size: 4 }]
+    })
+  )
   const result = emptyResult(false)
   await deploy(
     await config({ source: site, paths: ['/*'] }),

@@ -29,16 +29,14 @@ function fakeClock() {
 }
 
 test('CreateInvalidation gets the paths and the CallerReference', async () => {
-  cfMock
-    .on(CreateInvalidationCommand)
-    .resolves({
-      Invalidation: {
-        Id: 'I1',
-        Status: 'InProgress',
-        CreateTime: new Date(),
-        InvalidationBatch: undefined
-      }
-    })
+  cfMock.on(CreateInvalidationCommand).resolves({
+    Invalidation: {
+      Id: 'I1',
+      Status: 'InProgress',
+      CreateTime: new Date(),
+      InvalidationBatch: undefined
+    }
+  })
   const result = await createInvalidation(cf, 'E1', ['/a', '/b/'], 'ref-1')
   expect(result).toEqual({ distributionId: 'E1', id: 'I1', status: 'InProgress' })
   expect(cfMock.commandCalls(CreateInvalidationCommand)[0]!.args[0].input).toEqual({
