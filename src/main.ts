@@ -52,7 +52,7 @@ export async function run(
   } catch (err) {
     let message = err instanceof Error ? err.message : String(err)
     if (config && result) {
-      const remaining = remainingWork(config, result)
+      const remaining = remainingWork(result)
       if (remaining.length > 0) {
         message += `\nNot done: ${remaining.join(', ')}${result.plan && result.plan.deletes.length > 0 ? ' (nothing is deleted after a failure)' : ''}. Rerunning the deploy completes it.`
       }

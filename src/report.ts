@@ -1,31 +1,39 @@
 import type { DeployConfig } from './config/config'
 import { OUTPUTS, type OutputName } from './config/inputs'
-import type { DeployResult } from './deploy'
+import type { DeployResult, InvalidationTarget } from './deploy'
 import { formatBytes } from './plan/describe'
 
 export type Outputs = Record<OutputName, string>
 
-/** The step outputs. One distribution: plain values; several: JSON objects keyed by distribution ID. */
+/**
+ * The step outputs. With one distribution, plain values (and a JSON array of paths); with
+ * several, each invalidation output is a JSON object keyed by distribution ID.
+ */
 export function buildOutputs(result: DeployResult): Outputs {
   const { invalidations } = result
-  const byDistribution = (pick: (i: (typeof invalidations)[number]) => string) =>
+  const several = result.targets.length > 1
+  const byDistribution = <T>(pick: (i: (typeof invalidations)[number]) => T) =>
     JSON.stringify(Object.fromEntries(invalidations.map(i => [i.distributionId, pick(i)])))
+  // Paths actually sent; in a dry run, the paths that would be.
+  const sent: InvalidationTarget[] = result.dryRun
+    ? result.targets.filter(t => t.paths.length > 0)
+    : result.targets.filter(t => invalidations.some(i => i.distributionId === t.distributionId))
   return {
     'invalidation-id':
       invalidations.length === 0
         ? ''
-        : invalidations.length === 1
-          ? invalidations[0]!.id
-          : byDistribution(i => i.id),
+        : several
+          ? byDistribution(i => i.id)
+          : (invalidations[0]?.id ?? ''),
     'invalidation-status':
       invalidations.length === 0
         ? 'none'
-        : invalidations.length === 1
-          ? invalidations[0]!.status
-          : byDistribution(i => i.status),
-    'invalidation-paths': JSON.stringify(
-      result.dryRun || invalidations.length > 0 ? result.invalidationPaths : []
-    ),
+        : several
+          ? byDistribution(i => i.status)
+          : (invalidations[0]?.status ?? ''),
+    'invalidation-paths': several
+      ? JSON.stringify(Object.fromEntries(sent.map(t => [t.distributionId, t.paths])))
+      : JSON.stringify(sent[0]?.paths ?? []),
     uploaded: String(result.uploaded),
     deleted: String(result.deleted),
     unchanged: String(result.plan?.unchanged.length ?? 0)
@@ -41,13 +49,31 @@ export function toDotenv(outputs: Outputs): string {
     o => `${name(o.name)}=${outputs[o.name]}`
   )
   // The path list is the only value that can grow: keep as many paths as fit, as valid JSON.
-  const paths = JSON.parse(outputs['invalidation-paths']) as string[]
-  const used = lines.join('\n').length + 64
-  let kept = paths.length
-  while (kept > 0 && JSON.stringify(paths.slice(0, kept)).length > DOTENV_BUDGET - used) kept--
-  lines.push(`INVALIDATION_PATHS=${JSON.stringify(paths.slice(0, kept))}`)
-  if (kept < paths.length) lines.push(`INVALIDATION_PATHS_TRUNCATED=${paths.length - kept}`)
+  const budget = DOTENV_BUDGET - lines.join('\n').length - 80
+  const { json, left } = fitPaths(
+    JSON.parse(outputs['invalidation-paths']) as string[] | Record<string, string[]>,
+    budget
+  )
+  lines.push(`INVALIDATION_PATHS=${json}`)
+  if (left > 0) lines.push(`INVALIDATION_PATHS_TRUNCATED=${left}`)
   return lines.map(l => l.replace(/[\r\n]/g, '')).join('\n') + '\n'
+}
+
+/** The paths (an array, or arrays by distribution) cut to `budget` characters of JSON. */
+function fitPaths(
+  paths: string[] | Record<string, string[]>,
+  budget: number
+): { json: string; left: number } {
+  const lists = Array.isArray(paths) ? { '': paths } : paths
+  const total = Object.values(lists).reduce((n, l) => n + l.length, 0)
+  const render = (keep: number) => {
+    const cut = Object.fromEntries(Object.entries(lists).map(([k, l]) => [k, l.slice(0, keep)]))
+    return Array.isArray(paths) ? JSON.stringify(cut['']) : JSON.stringify(cut)
+  }
+  let keep = Math.max(0, ...Object.values(lists).map(l => l.length))
+  while (keep > 0 && render(keep).length > budget) keep--
+  const kept = Object.values(lists).reduce((n, l) => n + Math.min(l.length, keep), 0)
+  return { json: render(keep), left: total - kept }
 }
 
 /** Markdown for GitHub's job summary. */
@@ -59,13 +85,14 @@ export function summaryMarkdown(
   const outputs = buildOutputs(result)
   const plan = result.plan
   const bytes = plan ? plan.uploads.reduce((sum, u) => sum + u.file.size, 0) : 0
+  const pathCount = result.targets.reduce((n, t) => n + t.paths.length, 0)
   const rows: [string, string][] = [
     ['Target', `\`s3://${config.bucket}/${config.prefix}\``],
     [
       'Uploaded',
       `${outputs.uploaded}${plan ? ` of ${plan.uploads.length} (${formatBytes(bytes)})` : ''}`
     ],
-    ['Deleted', outputs.deleted],
+    ['Deleted', `${outputs.deleted}${plan ? ` of ${plan.deletes.length}` : ''}`],
     ['Unchanged', outputs.unchanged],
     [
       'Invalidation',
@@ -75,10 +102,7 @@ export function summaryMarkdown(
             .map(i => `\`${i.id}\` on \`${i.distributionId}\`: ${i.status}`)
             .join('<br>')
     ],
-    [
-      'Paths invalidated',
-      String(result.invalidations.length > 0 ? result.invalidationPaths.length : 0)
-    ]
+    ['Invalidation paths', String(pathCount)]
   ]
   const title = failure
     ? '### ❌ Deploy failed'
@@ -97,15 +121,15 @@ export function summaryMarkdown(
 }
 
 /** What a failed deploy did not do, for the error message: the rerun will do it. */
-export function remainingWork(config: DeployConfig, result: DeployResult): string[] {
+export function remainingWork(result: DeployResult): string[] {
   const plan = result.plan
   if (!plan || result.dryRun) return []
   const remaining: string[] = []
   if (result.uploaded < plan.uploads.length)
     remaining.push(`${plan.uploads.length - result.uploaded} upload(s)`)
-  const paths = result.invalidationPaths.length > 0
-  if (paths && result.invalidations.length < config.distributionIds.length)
-    remaining.push('the invalidation')
+  const planned = result.targets.filter(t => t.paths.length > 0).length
+  if (result.invalidations.length < planned)
+    remaining.push(`${planned - result.invalidations.length} invalidation(s)`)
   if (result.deleted < plan.deletes.length)
     remaining.push(`${plan.deletes.length - result.deleted} deletion(s)`)
   return remaining

@@ -38,14 +38,18 @@ export async function createBucket(endpoint: string, bucket: string): Promise<vo
   await aws(endpoint, 's3api', 'create-bucket', '--bucket', bucket)
 }
 
-export async function createDistribution(endpoint: string, originPath = ''): Promise<string> {
+export async function createDistribution(
+  endpoint: string,
+  originPath = '',
+  domainName = 'site.s3.amazonaws.com'
+): Promise<string> {
   const config = {
     CallerReference: `test-${Date.now()}-${Math.random()}`,
     Comment: '',
     Enabled: true,
     Origins: {
       Quantity: 1,
-      Items: [{ Id: 'site', DomainName: 'site.s3.amazonaws.com', OriginPath: originPath }]
+      Items: [{ Id: 'site', DomainName: domainName, OriginPath: originPath }]
     },
     DefaultCacheBehavior: { TargetOriginId: 'site', ViewerProtocolPolicy: 'allow-all' }
   }

@@ -25,11 +25,14 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts moto_server on 127.0.0.1 on a free port; fails loudly (never skips) when it is missing. */
-export async function startMoto(env: NodeJS.ProcessEnv = {}): Promise<Moto> {
-  if (spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).error) throw new Error(INSTALL_HINT)
+export async function startMoto(
+  env: NodeJS.ProcessEnv = {},
+  command = 'moto_server'
+): Promise<Moto> {
+  if (spawnSync(command, ['--help'], { stdio: 'ignore' }).error) throw new Error(INSTALL_HINT)
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort()
-    const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, ...env }
     })

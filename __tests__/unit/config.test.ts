@@ -15,10 +15,12 @@ describe('parseConfig', () => {
       prefix: '',
       distributionIds: [],
       paths: undefined,
+      invalidationMaxPaths: 100,
       delete: false,
       dryRun: false,
       wait: false,
       waitTimeoutSeconds: 600,
+      failOnWaitTimeout: false,
       region: 'us-east-1',
       concurrency: 32,
       outputsFile: undefined
@@ -96,6 +98,31 @@ describe('parseConfig', () => {
       'long path',
       { paths: `/${'a'.repeat(4000)}` },
       "Input 'paths' must hold paths of at most 4000 characters"
+    ],
+    [
+      'too many wildcards',
+      { paths: Array.from({ length: 16 }, (_, i) => `/d${i}/*`).join(',') },
+      "Input 'paths' must hold at most 15 wildcard paths"
+    ],
+    [
+      'too many paths',
+      { paths: Array.from({ length: 3001 }, (_, i) => `/p${i}`).join(',') },
+      "Input 'paths' must hold at most 3000 paths"
+    ],
+    [
+      'invalidation-max-paths 0',
+      { 'invalidation-max-paths': '0' },
+      "Input 'invalidation-max-paths' must be a whole number from 1 to 3000, got '0'."
+    ],
+    [
+      'invalidation-max-paths 5000',
+      { 'invalidation-max-paths': '5000' },
+      "Input 'invalidation-max-paths' must be a whole number from 1 to 3000"
+    ],
+    [
+      'fail-on-wait-timeout',
+      { 'fail-on-wait-timeout': 'sometimes' },
+      "Input 'fail-on-wait-timeout' must be true or false"
     ],
     ['prefix with ..', { prefix: 'a/../b' }, "Input 'prefix' must be a folder path"],
     ['region', { region: 'Mars' }, "Input 'region' must be an AWS region"]

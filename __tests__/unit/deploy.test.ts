@@ -10,6 +10,7 @@ import {
 import {
   CloudFrontClient,
   CreateInvalidationCommand,
+  GetDistributionCommand,
   GetInvalidationCommand
 } from '@aws-sdk/client-cloudfront'
 import { deploy, emptyResult } from '../../src/deploy'
@@ -51,10 +52,12 @@ async function config(overrides: Partial<DeployConfig> = {}): Promise<DeployConf
     prefix: '',
     distributionIds: ['E1ABCDEFGH'],
     paths: undefined,
+    invalidationMaxPaths: 100,
     delete: true,
     dryRun: false,
     wait: false,
     waitTimeoutSeconds: 600,
+    failOnWaitTimeout: false,
     region: 'us-east-1',
     concurrency: 4,
     outputsFile: undefined,
@@ -94,13 +97,41 @@ beforeEach(() => {
     .callsFake(
       record('GetInvalidationCommand', { Invalidation: { Id: 'I1', Status: 'Completed' } })
     )
+  cfMock.on(GetDistributionCommand).callsFake(record('GetDistributionCommand', distribution('')))
 })
+
+/** A GetDistribution answer with one S3 origin on the bucket. */
+function distribution(originPath: string) {
+  return {
+    Distribution: {
+      DistributionConfig: {
+        Origins: {
+          Quantity: 1,
+          Items: [
+            { Id: 's3', DomainName: 'bucket.s3.eu-west-1.amazonaws.com', OriginPath: originPath }
+          ]
+        },
+        DefaultCacheBehavior: { TargetOriginId: 's3' }
+      }
+    }
+  }
+}
+
+/** A fake clock that advances only when the code sleeps. */
+function fakeClock() {
+  const clock = { t: 0, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) }
+  return clock
+}
+
+const awsError = (name: string, message = name, status = 400) =>
+  Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } })
 
 test('assets, then pages, then the invalidation, then deletions', async () => {
   const result = emptyResult(false)
   await deploy(await config({ concurrency: 1 }), { s3, cloudfront, log, env: {} }, result)
   const order = requestLog().filter(r => !r.startsWith('ListObjectsV2'))
   expect(order).toEqual([
+    'GetDistributionCommand',
     'PutObjectCommand css/site.css',
     'PutObjectCommand js/app.js',
     'PutObjectCommand a/index.html',
@@ -155,12 +186,12 @@ test('a failed invalidation means no deletion', async () => {
   expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0)
 })
 
-test('dry run: only the listing is requested', async () => {
+test('dry run: only reads are requested', async () => {
   const result = emptyResult(true)
   await deploy(await config({ dryRun: true }), { s3, cloudfront, log, env: {} }, result)
-  expect(requestLog()).toEqual(['ListObjectsV2Command'])
+  expect(requestLog()).toEqual(['ListObjectsV2Command', 'GetDistributionCommand'])
   expect(result).toMatchObject({ uploaded: 4, deleted: 1 })
-  expect(result.invalidationPaths).toEqual([
+  expect(result.targets[0]!.paths).toEqual([
     '/',
     '/a/',
     '/a/index.html',
@@ -189,22 +220,181 @@ test('nothing changed: no upload, no invalidation', async () => {
   expect(result.plan!.unchanged).toHaveLength(1)
 })
 
-test('wait: a timeout fails clearly, after the deploy itself is done', async () => {
+test('wait: at the timeout the deploy has succeeded; a warning, status InProgress, deletions done', async () => {
   cfMock
     .on(GetInvalidationCommand)
     .resolves({ Invalidation: { Id: 'I1', Status: 'InProgress' } as never })
   const result = emptyResult(false)
-  let now = 0
-  const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) }
-  const run = deploy(
+  const clock = fakeClock()
+  await deploy(
     await config({ wait: true, waitTimeoutSeconds: 60 }),
     { s3, cloudfront, log, env: {}, clock },
     result
   )
+  expect(result).toMatchObject({ uploaded: 4, deleted: 1 })
+  expect(result.invalidations[0]!.status).toBe('InProgress')
+  expect(log.lines.join('\n')).toMatch(
+    /warning: Invalidation I1 on E1ABCDEFGH is still InProgress after the wait-timeout of 60 s\. The deploy itself has succeeded/
+  )
+  expect(clock.t).toBe(60_000)
+  // Progress is reported at each poll: after 5, 10, 20, 20 and the last 5 s.
+  expect(cfMock.commandCalls(GetInvalidationCommand)).toHaveLength(5)
+  expect(log.lines.filter(l => /^I1: InProgress after \d+ s$/.test(l))).toHaveLength(5)
+})
+
+test('wait: fail-on-wait-timeout makes the timeout an error, after the deploy is complete', async () => {
+  cfMock
+    .on(GetInvalidationCommand)
+    .resolves({ Invalidation: { Id: 'I1', Status: 'InProgress' } as never })
+  const result = emptyResult(false)
+  const run = deploy(
+    await config({ wait: true, waitTimeoutSeconds: 30, failOnWaitTimeout: true }),
+    { s3, cloudfront, log, env: {}, clock: fakeClock() },
+    result
+  )
   await expect(run).rejects.toThrow(
-    /still InProgress after the wait-timeout of 60 s\. The files are deployed/
+    /still InProgress after the wait-timeout of 30 s.*fail-on-wait-timeout/
   )
   expect(result).toMatchObject({ uploaded: 4, deleted: 1 })
-  expect(now).toBe(60_000)
-  expect(cfMock.commandCalls(GetInvalidationCommand)).toHaveLength(5) // after 5, 10, 20, 20 and the last 5 s
+})
+
+test('wait: InProgress then Completed; deletions wait for the invalidation to complete', async () => {
+  cfMock
+    .on(GetInvalidationCommand)
+    .callsFakeOnce(
+      record('GetInvalidationCommand', { Invalidation: { Id: 'I1', Status: 'InProgress' } })
+    )
+    .callsFake(
+      record('GetInvalidationCommand', { Invalidation: { Id: 'I1', Status: 'Completed' } })
+    )
+  const result = emptyResult(false)
+  await deploy(
+    await config({ wait: true }),
+    { s3, cloudfront, log, env: {}, clock: fakeClock() },
+    result
+  )
+  expect(result.invalidations[0]!.status).toBe('Completed')
+  expect(sent.slice(-4)).toEqual([
+    'CreateInvalidationCommand',
+    'GetInvalidationCommand',
+    'GetInvalidationCommand',
+    'DeleteObjectsCommand'
+  ])
+})
+
+test('the origin path is taken from the distribution: viewer URLs drop it', async () => {
+  cfMock.on(GetDistributionCommand).resolves(distribution('/site') as never)
+  const result = emptyResult(true)
+  await deploy(
+    await config({ prefix: 'site/v2/', dryRun: true, delete: false }),
+    { s3, cloudfront, log, env: {} },
+    result
+  )
+  expect(result.targets[0]!.paths).toEqual([
+    '/v2/',
+    '/v2/a/',
+    '/v2/a/index.html',
+    '/v2/css/site.css',
+    '/v2/index.html',
+    '/v2/js/app.js'
+  ])
+})
+
+test('without cloudfront:GetDistribution, a clear warning and /key URLs', async () => {
+  cfMock.on(GetDistributionCommand).rejects(awsError('AccessDenied', 'not allowed', 403))
+  const result = emptyResult(true)
+  await deploy(
+    await config({ prefix: 'site/', dryRun: true, delete: false }),
+    { s3, cloudfront, log, env: {} },
+    result
+  )
+  expect(log.lines.join('\n')).toMatch(
+    /warning: Could not read distribution E1ABCDEFGH to find its origin path \(AccessDenied: not allowed\)\. Invalidating \/<key> URLs as if it had none; grant cloudfront:GetDistribution/
+  )
+  expect(result.targets[0]!.paths).toContain('/site/css/site.css')
+})
+
+test('a distribution that does not exist stops the deploy before the first upload', async () => {
+  cfMock
+    .on(GetDistributionCommand)
+    .rejects(awsError('NoSuchDistribution', 'The specified distribution does not exist.', 404))
+  await expect(
+    deploy(await config(), { s3, cloudfront, log, env: {} }, emptyResult(false))
+  ).rejects.toThrow(
+    "Input 'distribution-id': distribution E1ABCDEFGH does not exist in this account (NoSuchDistribution). Nothing was changed."
+  )
+  expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0)
+})
+
+test('several distributions: one invalidation each', async () => {
+  const result = emptyResult(false)
+  await deploy(
+    await config({ distributionIds: ['E1AAAAAAAA', 'E2BBBBBBBB'] }),
+    { s3, cloudfront, log, env: {} },
+    result
+  )
+  const calls = cfMock
+    .commandCalls(CreateInvalidationCommand)
+    .map(c => c.args[0].input.DistributionId)
+  expect(calls).toEqual(['E1AAAAAAAA', 'E2BBBBBBBB'])
+  expect(result.invalidations.map(i => i.distributionId)).toEqual(['E1AAAAAAAA', 'E2BBBBBBBB'])
+})
+
+test('TooManyInvalidationsInProgress and throttling are retried with the same CallerReference', async () => {
+  cfMock
+    .on(CreateInvalidationCommand)
+    .rejectsOnce(
+      awsError(
+        'TooManyInvalidationsInProgress',
+        'Processing your request will cause you to exceed the maximum number of in-progress wildcard invalidations.'
+      )
+    )
+    .rejectsOnce(awsError('Throttling', 'Rate exceeded'))
+    .resolves({ Invalidation: { Id: 'I9', Status: 'InProgress' } as never })
+  const result = emptyResult(false)
+  const clock = fakeClock()
+  await deploy(
+    await config(),
+    { s3, cloudfront, log, env: { GITHUB_RUN_ID: '7', GITHUB_RUN_ATTEMPT: '1' }, clock },
+    result
+  )
+  const refs = cfMock
+    .commandCalls(CreateInvalidationCommand)
+    .map(c => c.args[0].input.InvalidationBatch!.CallerReference)
+  expect(refs).toHaveLength(3)
+  expect(new Set(refs).size).toBe(1)
+  expect(refs[0]).toMatch(/^gh-7-1-/)
+  expect(result.invalidations[0]!.id).toBe('I9')
+  expect(log.lines.filter(l => l.includes('retry'))).toHaveLength(2)
+  expect(result.deleted).toBe(1)
+})
+
+test('retrying stops after a bounded time with a clear message, and nothing is deleted', async () => {
+  cfMock
+    .on(CreateInvalidationCommand)
+    .rejects(awsError('TooManyInvalidationsInProgress', 'Too many'))
+  const clock = fakeClock()
+  const result = emptyResult(false)
+  await expect(
+    deploy(await config(), { s3, cloudfront, log, env: {}, clock }, result)
+  ).rejects.toThrow(
+    /Failed to create invalidation for distribution E1ABCDEFGH: RetriesExhaustedError: still failing after \d+ attempt\(s\) over 300 s: TooManyInvalidationsInProgress: Too many/
+  )
+  expect(clock.t).toBe(300_000)
+  expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0)
+  expect(result.uploaded).toBe(4)
+})
+
+test('an error that is not transient is not retried', async () => {
+  cfMock
+    .on(CreateInvalidationCommand)
+    .rejects(
+      awsError('InvalidArgument', 'Your request contains one or more invalid invalidation paths.')
+    )
+  await expect(
+    deploy(await config(), { s3, cloudfront, log, env: {}, clock: fakeClock() }, emptyResult(false))
+  ).rejects.toThrow(
+    'InvalidArgument: Your request contains one or more invalid invalidation paths.'
+  )
+  expect(cfMock.commandCalls(CreateInvalidationCommand)).toHaveLength(1)
 })

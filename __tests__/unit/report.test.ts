@@ -37,7 +37,7 @@ describe('outputs', () => {
       plan: plan(2, 1, 0),
       uploaded: 2,
       deleted: 1,
-      invalidationPaths: ['/a', '/b']
+      targets: [{ distributionId: 'E1', paths: ['/a', '/b'] }]
     }
     result.invalidations = [{ distributionId: 'E1', id: 'I1', status: 'InProgress' }]
     expect(buildOutputs(result)).toMatchObject({
@@ -47,10 +47,12 @@ describe('outputs', () => {
       uploaded: '2',
       deleted: '1'
     })
+    result.targets.push({ distributionId: 'E2', paths: ['/x/*'] })
     result.invalidations.push({ distributionId: 'E2', id: 'I2', status: 'Completed' })
     expect(buildOutputs(result)).toMatchObject({
       'invalidation-id': '{"E1":"I1","E2":"I2"}',
-      'invalidation-status': '{"E1":"InProgress","E2":"Completed"}'
+      'invalidation-status': '{"E1":"InProgress","E2":"Completed"}',
+      'invalidation-paths': '{"E1":["/a","/b"],"E2":["/x/*"]}'
     })
   })
 
@@ -59,7 +61,7 @@ describe('outputs', () => {
       ...emptyResult(true),
       plan: plan(1, 0, 0),
       uploaded: 1,
-      invalidationPaths: ['/x']
+      targets: [{ distributionId: 'E1', paths: ['/x'] }]
     }
     expect(buildOutputs(result)['invalidation-paths']).toBe('["/x"]')
   })
@@ -71,7 +73,7 @@ describe('toDotenv', () => {
       ...emptyResult(false),
       plan: plan(1, 0, 0),
       uploaded: 1,
-      invalidationPaths: ['/a%20b']
+      targets: [{ distributionId: 'E1', paths: ['/a%20b'] }]
     }
     result.invalidations = [{ distributionId: 'E1', id: 'I1', status: 'InProgress' }]
     expect(toDotenv(buildOutputs(result))).toBe(
@@ -88,7 +90,7 @@ describe('toDotenv', () => {
       ...emptyResult(false),
       plan: plan(500, 0, 0),
       uploaded: 500,
-      invalidationPaths: paths
+      targets: [{ distributionId: 'E1', paths: paths }]
     }
     result.invalidations = [{ distributionId: 'E1', id: 'I1', status: 'InProgress' }]
     const text = toDotenv(buildOutputs(result))

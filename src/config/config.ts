@@ -2,6 +2,7 @@ import * as path from 'node:path'
 import { INPUT_SPECS, type InputName } from './inputs'
 import { InputError, invalidInput } from './errors'
 import type { RawInputs } from './read'
+import { MAX_PATHS, MAX_WILDCARDS } from '../plan/fold'
 
 /** Everything the deploy needs, validated. Built once; nothing else reads inputs. */
 export interface DeployConfig {
@@ -13,10 +14,12 @@ export interface DeployConfig {
   distributionIds: string[]
   /** Explicit invalidation paths; undefined means "what changed". */
   paths: string[] | undefined
+  invalidationMaxPaths: number
   delete: boolean
   dryRun: boolean
   wait: boolean
   waitTimeoutSeconds: number
+  failOnWaitTimeout: boolean
   region: string
   concurrency: number
   outputsFile: string | undefined
@@ -49,10 +52,17 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
     prefix: parsePrefix(get('prefix')),
     distributionIds: parseDistributionIds(get('distribution-id')),
     paths,
+    invalidationMaxPaths: parseInteger(
+      'invalidation-max-paths',
+      get('invalidation-max-paths'),
+      1,
+      MAX_PATHS
+    ),
     delete: parseBoolean('delete', get('delete')),
     dryRun: parseBoolean('dry-run', get('dry-run')),
     wait: parseBoolean('wait', get('wait')),
     waitTimeoutSeconds: parseInteger('wait-timeout', get('wait-timeout'), 1, 24 * 3600),
+    failOnWaitTimeout: parseBoolean('fail-on-wait-timeout', get('fail-on-wait-timeout')),
     region: parseRegion(raw.region, env),
     concurrency: parseInteger('concurrency', get('concurrency'), 1, MAX_CONCURRENCY),
     outputsFile:
@@ -142,7 +152,23 @@ export function parsePaths(value: string): string[] {
       )
     }
   }
-  return [...new Set(paths)]
+  const unique = [...new Set(paths)]
+  if (unique.length > MAX_PATHS) {
+    throw invalidInput(
+      'paths',
+      `${unique.length} paths`,
+      `must hold at most ${MAX_PATHS} paths (CloudFront's limit per request)`
+    )
+  }
+  const wildcards = unique.filter(p => p.endsWith('*')).length
+  if (wildcards > MAX_WILDCARDS) {
+    throw invalidInput(
+      'paths',
+      `${wildcards} wildcard paths`,
+      `must hold at most ${MAX_WILDCARDS} wildcard paths (CloudFront's limit); use a wider one such as /*`
+    )
+  }
+  return unique
 }
 
 function parseRegion(input: string | undefined, env: NodeJS.ProcessEnv): string {

@@ -42,7 +42,8 @@ export const INPUTS = [
     kind: 'string',
     default: '',
     placeholder: 'ID',
-    description: 'CloudFront distribution to invalidate. Empty: no invalidation.'
+    description:
+      'CloudFront distribution to invalidate; several IDs (newlines or commas) get one invalidation each. Empty: no invalidation.'
   },
   {
     name: 'paths',
@@ -51,6 +52,14 @@ export const INPUTS = [
     placeholder: 'PATHS',
     description:
       'Invalidation paths, separated by newlines or commas (e.g. "/*"), sent as given. Empty: the URLs of what changed.'
+  },
+  {
+    name: 'invalidation-max-paths',
+    kind: 'integer',
+    default: '100',
+    placeholder: 'N',
+    description:
+      'Most paths in one invalidation (1-3000). A longer list of changed URLs is folded into folder wildcards.'
   },
   {
     name: 'delete',
@@ -76,6 +85,13 @@ export const INPUTS = [
     default: '600',
     placeholder: 'SECONDS',
     description: 'How long to wait for the invalidation, in seconds.'
+  },
+  {
+    name: 'fail-on-wait-timeout',
+    kind: 'boolean',
+    default: 'false',
+    description:
+      'Fail the step when the invalidation is still in progress at wait-timeout. By default that is a warning: the files are deployed.'
   },
   {
     name: 'region',
@@ -113,9 +129,13 @@ export const OUTPUTS = [
   {
     name: 'invalidation-status',
     description:
-      'Status as CloudFront reports it (InProgress, Completed), or "none" when no invalidation was created.'
+      'Status as CloudFront reports it (InProgress, Completed), or "none" when no invalidation was created. Several distributions: a JSON object.'
   },
-  { name: 'invalidation-paths', description: 'JSON array of the paths sent for invalidation.' },
+  {
+    name: 'invalidation-paths',
+    description:
+      'JSON array of the paths sent for invalidation. Several distributions: a JSON object of arrays.'
+  },
   {
     name: 'uploaded',
     description: 'Number of files uploaded (in a dry run: that would be uploaded).'

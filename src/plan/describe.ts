@@ -4,37 +4,44 @@ import type { SyncPlan } from './types'
 export const MAX_LISTED = 100
 
 /** The plan as log lines: one per changed file, a count when there are very many. */
-export function describePlan(
-  plan: SyncPlan,
-  invalidationPaths: readonly string[],
-  dryRun: boolean
-): string[] {
-  const would = dryRun ? 'would ' : ''
-  const lines: string[] = []
-  const list = (items: readonly string[]) => {
-    for (const item of items.slice(0, MAX_LISTED)) lines.push(`  ${item}`)
-    if (items.length > MAX_LISTED) lines.push(`  … and ${items.length - MAX_LISTED} more`)
-  }
-  lines.push(
+export function describePlan(plan: SyncPlan, dryRun: boolean): string[] {
+  const lines = [
     `${plan.uploads.length} to upload, ${plan.deletes.length} to delete, ${plan.unchanged.length} unchanged`
-  )
+  ]
   if (plan.uploads.length > 0) {
     lines.push(`${dryRun ? 'Would upload' : 'Uploading'} ${plan.uploads.length} file(s):`)
-    list(
-      plan.uploads.map(
-        u =>
-          `${u.reason === 'new' ? '+' : '~'} ${u.file.key} (${u.file.contentType}, ${formatBytes(u.file.size)})`
+    lines.push(
+      ...listed(
+        plan.uploads.map(
+          u =>
+            `${u.reason === 'new' ? '+' : '~'} ${u.file.key} (${u.file.contentType}, ${formatBytes(u.file.size)})`
+        )
       )
     )
   }
   if (plan.deletes.length > 0) {
     lines.push(`${dryRun ? 'Would delete' : 'Deleting'} ${plan.deletes.length} object(s):`)
-    list(plan.deletes.map(k => `- ${k}`))
+    lines.push(...listed(plan.deletes.map(k => `- ${k}`)))
   }
-  if (invalidationPaths.length > 0) {
-    lines.push(`Invalidation paths ${would}sent (${invalidationPaths.length}):`)
-    list(invalidationPaths)
-  }
+  return lines
+}
+
+/** The invalidation paths for one distribution, as log lines. */
+export function describePaths(
+  paths: readonly string[],
+  dryRun: boolean,
+  distributionId?: string
+): string[] {
+  const on = distributionId ? ` on ${distributionId}` : ''
+  return [
+    `Invalidation paths${on} ${dryRun ? 'that would be ' : ''}sent (${paths.length}):`,
+    ...listed(paths)
+  ]
+}
+
+function listed(items: readonly string[]): string[] {
+  const lines = items.slice(0, MAX_LISTED).map(item => `  ${item}`)
+  if (items.length > MAX_LISTED) lines.push(`  … and ${items.length - MAX_LISTED} more`)
   return lines
 }
 
