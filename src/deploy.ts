@@ -17,7 +17,9 @@ import { createInvalidation, waitForInvalidation, type Invalidation } from './aw
 import { readOrigins } from './aws/distribution'
 import { isTransientAwsError, retryFor } from './aws/retry'
 import { forEachLimit } from './util/pool'
-import { describeCause, StepError, withContext } from './errors'
+import { attempt, describeCause, StepError } from './errors'
+import { InputError } from './config/errors'
+import { checkSourceFolder } from './local/walk'
 
 export interface Clock {
   sleep: (ms: number) => Promise<void>
@@ -67,6 +69,8 @@ export async function deploy(
   result: DeployResult
 ): Promise<void> {
   const { log } = deps
+  // Local problems first, before any request: a missing or empty source is an input error.
+  await checkSourceFolder(config.source)
   const { plan, remote } = await compare(config, deps)
   result.plan = plan
   result.targets = await planInvalidations(config, deps, plan, remote)
@@ -86,6 +90,11 @@ export async function deploy(
     }
     for (const line of lines) log.info(line)
   })
+  if (config.maxDeletes >= 0 && plan.deletes.length > config.maxDeletes) {
+    throw new InputError(
+      `Refusing to deploy: it would delete ${plan.deletes.length} objects under s3://${config.bucket}/${config.prefix}, more than max-deletes (${config.maxDeletes}). Nothing was changed. If that is intended, set max-deletes to ${plan.deletes.length} or more (-1 for no limit).`
+    )
+  }
   if (config.dryRun) {
     result.uploaded = plan.uploads.length
     result.deleted = plan.deletes.length
@@ -107,10 +116,26 @@ async function compare(config: DeployConfig, { s3, log }: DeployDeps) {
     const started = Date.now()
     const [scan, remote] = await Promise.all([
       scanSource(config.source, config.prefix),
-      withContext(`Failed to list ${target}`, listRemote(s3, config.bucket, config.prefix))
+      attempt(
+        {
+          what: `Failed to list ${target}`,
+          permission: 's3:ListBucket',
+          resource: `arn:aws:s3:::${config.bucket}`,
+          bucket: config.bucket,
+          region: config.region
+        },
+        listRemote(s3, config.bucket, config.prefix)
+      )
     ])
-    for (const link of scan.skippedLinks)
-      log.warning(`Skipped symbolic link ${link.relPath}: ${link.reason}.`)
+    const outside = scan.skippedLinks.filter(l => l.kind === 'outside')
+    if (outside.length > 0 && config.outsideSymlinks === 'fail') {
+      throw new InputError(
+        `Symbolic link ${outside.map(l => `'${l.relPath}' ${l.reason}`).join(', ')}; outside-symlinks is 'fail'. Links out of the source are never published: remove them, or set outside-symlinks: skip to skip them with a warning.`
+      )
+    }
+    for (const link of scan.skippedLinks) {
+      log.warning(`Skipped symbolic link ${link.relPath}: ${link.reason}; it is not published.`)
+    }
     log.info(
       `${scan.files.length} file(s), ${formatBytes(scan.bytes)} in the source; ${remote.size} object(s) in the bucket (${Date.now() - started} ms)`
     )
@@ -192,8 +217,14 @@ async function upload(
     ]
     for (const wave of waves) {
       await forEachLimit(wave, config.concurrency, async ({ file }) => {
-        await withContext(
-          `Failed to upload ${file.relPath} to s3://${config.bucket}/${file.key}`,
+        await attempt(
+          {
+            what: `Failed to upload ${file.relPath} to s3://${config.bucket}/${file.key}`,
+            permission: 's3:PutObject',
+            resource: `arn:aws:s3:::${config.bucket}/${config.prefix}*`,
+            bucket: config.bucket,
+            region: config.region
+          },
           uploadFile(s3, config.bucket, file)
         )
         result.uploaded++
@@ -219,15 +250,19 @@ async function invalidate(
       const digest = contentDigest(plan)
       for (const { distributionId, paths } of targets) {
         const reference = callerReference(deps.env, distributionId, paths, digest)
-        const invalidation = await withContext(
-          `Failed to create invalidation for distribution ${distributionId}`,
+        const invalidation = await attempt(
+          {
+            what: `Failed to create invalidation for distribution ${distributionId}`,
+            permission: 'cloudfront:CreateInvalidation',
+            resource: `distribution ${distributionId}`
+          },
           // The same CallerReference on every attempt: a retry never creates a second invalidation.
           retryFor(() => createInvalidation(cloudfront, distributionId, paths, reference), {
             maxElapsedMs: INVALIDATION_RETRY_MS,
             isRetryable: isTransientAwsError,
-            onRetry: (err, attempt, delay) =>
+            onRetry: (err, n, delay) =>
               log.warning(
-                `CreateInvalidation on ${distributionId}: ${describeCause(err)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`
+                `CreateInvalidation on ${distributionId}: ${describeCause(err)}; retry ${n} in ${(delay / 1000).toFixed(1)} s`
               ),
             ...deps.clock
           })
@@ -251,8 +286,12 @@ async function waitForAll(
   if (result.invalidations.length === 0) return timedOut
   await log.group('Wait for the invalidation', async () => {
     for (const invalidation of result.invalidations) {
-      const outcome = await withContext(
-        `Failed to read invalidation ${invalidation.id} on ${invalidation.distributionId}`,
+      const outcome = await attempt(
+        {
+          what: `Failed to read invalidation ${invalidation.id} on ${invalidation.distributionId}`,
+          permission: 'cloudfront:GetInvalidation',
+          resource: `distribution ${invalidation.distributionId}`
+        },
         waitForInvalidation(cloudfront, invalidation, {
           timeoutSeconds: config.waitTimeoutSeconds,
           ...clock,
@@ -280,8 +319,14 @@ async function remove(
 ) {
   if (plan.deletes.length === 0) return
   await log.group(`Delete ${plan.deletes.length} object(s)`, async () => {
-    await withContext(
-      `Failed to delete from s3://${config.bucket}/${config.prefix}`,
+    await attempt(
+      {
+        what: `Failed to delete from s3://${config.bucket}/${config.prefix}`,
+        permission: 's3:DeleteObject',
+        resource: `arn:aws:s3:::${config.bucket}/${config.prefix}*`,
+        bucket: config.bucket,
+        region: config.region
+      },
       deleteKeys(s3, config.bucket, plan.deletes, done => {
         result.deleted = done
       })

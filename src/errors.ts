@@ -1,3 +1,5 @@
+import { explainAwsError, type AwsOperation } from './aws/explain'
+
 /** An error with the step it happened in: `Failed to upload a.css to s3://b/a.css: AccessDenied: …`. */
 export class StepError extends Error {
   constructor(
@@ -18,10 +20,12 @@ export function describeCause(err: unknown): string {
   return String(err)
 }
 
-export async function withContext<T>(context: string, work: Promise<T>): Promise<T> {
+/** Runs one AWS step; a failure becomes a StepError saying what failed and what would fix it. */
+export async function attempt<T>(op: AwsOperation, work: Promise<T>): Promise<T> {
   try {
     return await work
   } catch (err) {
-    throw new StepError(`${context}: ${describeCause(err)}`, err)
+    if (err instanceof StepError) throw err
+    throw new StepError(`${op.what}: ${explainAwsError(err, op)}`, err)
   }
 }

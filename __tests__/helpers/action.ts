@@ -43,11 +43,13 @@ export async function runGitHub(options: RunOptions): Promise<RunResult> {
   for (const [name, value] of Object.entries(options.inputs))
     env[`INPUT_${name.toUpperCase()}`] = value
   const result = await runNode([DIST], options, env)
-  return {
+  const run = {
     ...result,
     outputs: parseGitHubOutput(await readFile(outputFile, 'utf8')),
     summary: await readFile(summaryFile, 'utf8')
   }
+  assertNoSecrets(run)
+  return run
 }
 
 /** Runs it the GitLab way: `node dist/index.js --flag value`, outputs in a dotenv file. */
@@ -64,7 +66,27 @@ export async function runGitLab(options: RunOptions & { args?: string[] }): Prom
   } catch {
     // no dotenv written
   }
-  return { ...result, outputs, summary: '' }
+  const run = { ...result, outputs, summary: '' }
+  assertNoSecrets(run)
+  return run
+}
+
+/** Values that must never appear in what the action prints (GitHub's ::add-mask:: aside). */
+export const SECRETS = [
+  awsEnv('x').AWS_SECRET_ACCESS_KEY as string,
+  awsEnv('x').AWS_ACCESS_KEY_ID as string
+]
+
+/** Every run is checked: a secret in a log line, the summary or an output fails the test. */
+export function assertNoSecrets(result: Omit<RunResult, 'code'>, extra: string[] = []): void {
+  const visible = [result.stdout, result.stderr, result.summary, JSON.stringify(result.outputs)]
+    .join('\n')
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
+  for (const secret of [...SECRETS, ...extra]) {
+    if (visible.includes(secret)) throw new Error(`A secret was printed: ${secret.slice(0, 4)}…`)
+  }
 }
 
 export function runNode(

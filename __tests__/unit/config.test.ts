@@ -17,10 +17,12 @@ describe('parseConfig', () => {
       paths: undefined,
       invalidationMaxPaths: 100,
       delete: false,
+      maxDeletes: 256,
       dryRun: false,
       wait: false,
       waitTimeoutSeconds: 600,
       failOnWaitTimeout: false,
+      outsideSymlinks: 'skip',
       region: 'us-east-1',
       concurrency: 32,
       outputsFile: undefined
@@ -123,6 +125,21 @@ describe('parseConfig', () => {
       'fail-on-wait-timeout',
       { 'fail-on-wait-timeout': 'sometimes' },
       "Input 'fail-on-wait-timeout' must be true or false"
+    ],
+    [
+      'max-deletes text',
+      { 'max-deletes': 'lots' },
+      "Input 'max-deletes' must be a whole number of objects, or -1 for no limit, got 'lots'."
+    ],
+    [
+      'max-deletes -2',
+      { 'max-deletes': '-2' },
+      "Input 'max-deletes' must be a whole number of objects, or -1 for no limit, got '-2'."
+    ],
+    [
+      'outside-symlinks',
+      { 'outside-symlinks': 'follow' },
+      "Input 'outside-symlinks' must be one of skip, fail, got 'follow'."
     ],
     ['prefix with ..', { prefix: 'a/../b' }, "Input 'prefix' must be a folder path"],
     ['region', { region: 'Mars' }, "Input 'region' must be an AWS region"]

@@ -54,10 +54,12 @@ async function config(overrides: Partial<DeployConfig> = {}): Promise<DeployConf
     paths: undefined,
     invalidationMaxPaths: 100,
     delete: true,
+    maxDeletes: 256,
     dryRun: false,
     wait: false,
     waitTimeoutSeconds: 600,
     failOnWaitTimeout: false,
+    outsideSymlinks: 'skip',
     region: 'us-east-1',
     concurrency: 4,
     outputsFile: undefined,
@@ -165,7 +167,7 @@ test('a failed upload means no invalidation and no deletion', async () => {
     .rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }))
   const result = emptyResult(false)
   await expect(deploy(await config(), { s3, cloudfront, log, env: {} }, result)).rejects.toThrow(
-    'Failed to upload js/app.js to s3://bucket/js/app.js: AccessDenied: Access Denied'
+    'Failed to upload js/app.js to s3://bucket/js/app.js: access denied (AccessDenied: Access Denied). The credentials need s3:PutObject on arn:aws:s3:::bucket/*.'
   )
   expect(cfMock.commandCalls(CreateInvalidationCommand)).toHaveLength(0)
   expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0)
@@ -182,7 +184,9 @@ test('a failed invalidation means no deletion', async () => {
     .rejects(Object.assign(new Error('nope'), { name: 'AccessDenied' }))
   await expect(
     deploy(await config(), { s3, cloudfront, log, env: {} }, emptyResult(false))
-  ).rejects.toThrow('Failed to create invalidation for distribution E1ABCDEFGH: AccessDenied: nope')
+  ).rejects.toThrow(
+    'Failed to create invalidation for distribution E1ABCDEFGH: access denied (AccessDenied: nope). The credentials need cloudfront:CreateInvalidation on distribution E1ABCDEFGH.'
+  )
   expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0)
 })
 
@@ -397,4 +401,50 @@ test('an error that is not transient is not retried', async () => {
     'InvalidArgument: Your request contains one or more invalid invalidation paths.'
   )
   expect(cfMock.commandCalls(CreateInvalidationCommand)).toHaveLength(1)
+})
+
+test('more deletions than max-deletes: refused after the plan is shown, before any change', async () => {
+  const objects = Array.from({ length: 20 }, (_, i) => ({
+    Key: `old-${i}.css`,
+    ETag: '"x"',
+    Size: 1
+  }))
+  s3Mock.on(ListObjectsV2Command).callsFake(record('ListObjectsV2Command', { Contents: objects }))
+  await expect(
+    deploy(await config({ maxDeletes: 5 }), { s3, cloudfront, log, env: {} }, emptyResult(false))
+  ).rejects.toThrow(
+    'Refusing to deploy: it would delete 20 objects under s3://bucket/, more than max-deletes (5). Nothing was changed. If that is intended, set max-deletes to 20 or more (-1 for no limit).'
+  )
+  expect(requestLog().filter(r => !/^(ListObjectsV2|GetDistribution)Command/.test(r))).toEqual([])
+  expect(log.lines).toContain('Deleting 20 object(s):')
+  // -1: no limit
+  await deploy(
+    await config({ maxDeletes: -1 }),
+    { s3, cloudfront, log, env: {} },
+    emptyResult(false)
+  )
+  expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(1)
+})
+
+test('a link out of the source: skipped with a warning, or with outside-symlinks: fail, refused', async () => {
+  const { symlink } = await import('node:fs/promises')
+  const cfg = await config()
+  await symlink('/etc', `${cfg.source}/etc`)
+  const result = emptyResult(true)
+  await deploy({ ...cfg, dryRun: true }, { s3, cloudfront, log, env: {} }, result)
+  expect(result.plan!.uploads.map(u => u.file.key).filter(k => k.startsWith('etc'))).toEqual([])
+  expect(log.lines).toContain(
+    'warning: Skipped symbolic link etc: leads outside the source, to /etc; it is not published.'
+  )
+
+  await expect(
+    deploy(
+      { ...cfg, outsideSymlinks: 'fail' },
+      { s3, cloudfront, log, env: {} },
+      emptyResult(false)
+    )
+  ).rejects.toThrow(
+    "Symbolic link 'etc' leads outside the source, to /etc; outside-symlinks is 'fail'."
+  )
+  expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0)
 })

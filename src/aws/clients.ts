@@ -7,24 +7,32 @@ export interface ClientOptions {
   concurrency: number
   /** Explicit credentials (an assumed role); otherwise the SDK's default chain. */
   credentials?: S3ClientConfig['credentials']
+  /** Overridable for tests; the defaults suit CI. */
+  timeouts?: { connectionMs: number; socketMs: number }
+  endpoint?: string
 }
+
+const TIMEOUTS = { connectionMs: 10_000, socketMs: 30_000 }
 
 /** Sized for deploys of thousands of files, where a few throttled requests are normal. */
 export const MAX_ATTEMPTS = 8
 
 function common(options: ClientOptions) {
+  const timeouts = options.timeouts ?? TIMEOUTS
   return {
     region: options.region,
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     maxAttempts: MAX_ATTEMPTS,
     retryMode: 'standard',
     requestHandler: {
       // Keep-alive: one TLS handshake per socket, not per file.
       httpAgent: { keepAlive: true, maxSockets: options.concurrency },
       httpsAgent: { keepAlive: true, maxSockets: options.concurrency },
-      connectionTimeout: 10_000,
-      // A connection that stops moving for this long is dropped and the request retried.
-      socketTimeout: 60_000
+      connectionTimeout: timeouts.connectionMs,
+      // A connection that stops moving for this long is dropped and the request retried, so one
+      // hung connection cannot stall the deploy.
+      socketTimeout: timeouts.socketMs
     }
   } as const
 }

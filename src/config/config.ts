@@ -16,10 +16,13 @@ export interface DeployConfig {
   paths: string[] | undefined
   invalidationMaxPaths: number
   delete: boolean
+  /** -1: no limit. */
+  maxDeletes: number
   dryRun: boolean
   wait: boolean
   waitTimeoutSeconds: number
   failOnWaitTimeout: boolean
+  outsideSymlinks: 'skip' | 'fail'
   region: string
   concurrency: number
   outputsFile: string | undefined
@@ -59,10 +62,21 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
       MAX_PATHS
     ),
     delete: parseBoolean('delete', get('delete')),
+    maxDeletes: parseInteger(
+      'max-deletes',
+      get('max-deletes'),
+      -1,
+      Number.MAX_SAFE_INTEGER,
+      'must be a whole number of objects, or -1 for no limit'
+    ),
     dryRun: parseBoolean('dry-run', get('dry-run')),
     wait: parseBoolean('wait', get('wait')),
     waitTimeoutSeconds: parseInteger('wait-timeout', get('wait-timeout'), 1, 24 * 3600),
     failOnWaitTimeout: parseBoolean('fail-on-wait-timeout', get('fail-on-wait-timeout')),
+    outsideSymlinks: parseChoice('outside-symlinks', get('outside-symlinks'), [
+      'skip',
+      'fail'
+    ] as const),
     region: parseRegion(raw.region, env),
     concurrency: parseInteger('concurrency', get('concurrency'), 1, MAX_CONCURRENCY),
     outputsFile:
@@ -76,11 +90,25 @@ export function parseBoolean(name: string, value: string): boolean {
   throw invalidInput(name, value, 'must be true or false')
 }
 
-export function parseInteger(name: string, value: string, min: number, max: number): number {
+export function parseChoice<T extends string>(
+  name: string,
+  value: string,
+  choices: readonly T[]
+): T {
+  const found = choices.find(c => c === value.toLowerCase())
+  if (found === undefined) throw invalidInput(name, value, `must be one of ${choices.join(', ')}`)
+  return found
+}
+
+export function parseInteger(
+  name: string,
+  value: string,
+  min: number,
+  max: number,
+  expected = `must be a whole number from ${min} to ${max}`
+): number {
   const n = /^[+-]?\d+$/.test(value) ? Number(value) : NaN
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw invalidInput(name, value, `must be a whole number from ${min} to ${max}`)
-  }
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw invalidInput(name, value, expected)
   return n
 }
 

@@ -68,6 +68,14 @@ export const INPUTS = [
     description: 'Delete objects under the prefix that are no longer in the source.'
   },
   {
+    name: 'max-deletes',
+    kind: 'integer',
+    default: '256',
+    placeholder: 'N',
+    description:
+      'Refuse the whole deploy, before changing anything, when it would delete more objects than this. -1: no limit.'
+  },
+  {
     name: 'dry-run',
     kind: 'boolean',
     default: 'false',
@@ -92,6 +100,14 @@ export const INPUTS = [
     default: 'false',
     description:
       'Fail the step when the invalidation is still in progress at wait-timeout. By default that is a warning: the files are deployed.'
+  },
+  {
+    name: 'outside-symlinks',
+    kind: 'string',
+    default: 'skip',
+    placeholder: 'skip|fail',
+    description:
+      'A symbolic link that leads outside the source is never published: "skip" it with a warning, or "fail" the deploy.'
   },
   {
     name: 'region',

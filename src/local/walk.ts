@@ -10,6 +10,7 @@ export interface FoundFile {
 
 export interface SkippedLink {
   relPath: string
+  kind: 'outside' | 'broken' | 'loop'
   reason: string
 }
 
@@ -49,11 +50,15 @@ export async function walkSource(root: string): Promise<WalkResult> {
         try {
           real = await realpath(abs)
         } catch {
-          skippedLinks.push({ relPath: rel, reason: 'broken link' })
+          skippedLinks.push({ relPath: rel, kind: 'broken', reason: 'broken link' })
           continue
         }
         if (!inside(real)) {
-          skippedLinks.push({ relPath: rel, reason: `points outside the source, to ${real}` })
+          skippedLinks.push({
+            relPath: rel,
+            kind: 'outside',
+            reason: `leads outside the source, to ${real}`
+          })
           continue
         }
         const target = await stat(real)
@@ -61,7 +66,7 @@ export async function walkSource(root: string): Promise<WalkResult> {
           files.push({ relPath: rel, absPath: abs })
         } else if (target.isDirectory()) {
           if (dir.ancestors.has(real)) {
-            skippedLinks.push({ relPath: rel, reason: 'link loop' })
+            skippedLinks.push({ relPath: rel, kind: 'loop', reason: 'link loop' })
           } else {
             stack.push({ abs, rel, real, ancestors: new Set([...dir.ancestors, real]) })
           }
@@ -78,7 +83,8 @@ export async function walkSource(root: string): Promise<WalkResult> {
   return { files, skippedLinks }
 }
 
-async function checkSourceFolder(root: string): Promise<string> {
+/** The source's real path, or an InputError when it is missing or not a folder. */
+export async function checkSourceFolder(root: string): Promise<string> {
   let info
   try {
     info = await stat(root)

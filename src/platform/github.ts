@@ -1,23 +1,32 @@
 import * as core from '@actions/core'
 import type { Platform } from './platform'
+import { Redactor } from './redact'
 
-/** Inside GitHub Actions: workflow commands through @actions/core. */
+/**
+ * Inside GitHub Actions: workflow commands through @actions/core. Secrets are registered with the
+ * runner (::add-mask::) and also redacted here, since the runner does not mask the job summary.
+ */
 export function githubPlatform(env: NodeJS.ProcessEnv): Platform {
+  const redactor = new Redactor()
+  const r = (text: string) => redactor.redact(text)
   return {
     name: 'github',
-    info: message => core.info(message),
-    warning: message => core.warning(message),
-    error: message => core.error(message),
-    debug: message => core.debug(message),
+    info: message => core.info(r(message)),
+    warning: message => core.warning(r(message)),
+    error: message => core.error(r(message)),
+    debug: message => core.debug(r(message)),
     isDebug: () => core.isDebug(),
-    group: (title, fn) => core.group(title, fn),
-    setSecret: value => core.setSecret(value),
+    group: (title, fn) => core.group(r(title), fn),
+    setSecret: value => {
+      core.setSecret(value)
+      redactor.add(value)
+    },
     setOutput: (name, value) => core.setOutput(name, value),
     async writeSummary(markdown) {
       // core.summary.write() throws without GITHUB_STEP_SUMMARY (e.g. under local runners).
       if (!env.GITHUB_STEP_SUMMARY) return
-      await core.summary.addRaw(markdown, true).write()
+      await core.summary.addRaw(r(markdown), true).write()
     },
-    fail: message => core.setFailed(message)
+    fail: message => core.setFailed(r(message))
   }
 }

@@ -1,4 +1,5 @@
 import type { Platform } from './platform'
+import { Redactor } from './redact'
 
 type Write = (line: string) => void
 
@@ -15,9 +16,8 @@ export function plainPlatform(
   const gitlab = env.GITLAB_CI === 'true'
   const debug =
     env.RUNNER_DEBUG === '1' || env.CI_DEBUG_TRACE === 'true' || env.ACTIONS_STEP_DEBUG === 'true'
-  const secrets: string[] = []
-  const redact = (text: string): string =>
-    secrets.reduce((acc, secret) => acc.split(secret).join('***'), text)
+  const redactor = new Redactor()
+  const redact = (text: string): string => redactor.redact(text)
   const lines = (write: Write, prefix: string) => (message: string) => {
     for (const line of redact(message).split('\n')) write(`${prefix}${line}`)
   }
@@ -47,13 +47,7 @@ export function plainPlatform(
         out(`\x1b[0Ksection_end:${now()}:${id}\r\x1b[0K`)
       }
     },
-    setSecret(value) {
-      // Longest first, so a secret containing another is redacted whole.
-      if (value !== '' && !secrets.includes(value)) {
-        secrets.push(value)
-        secrets.sort((a, b) => b.length - a.length)
-      }
-    },
+    setSecret: value => redactor.add(value),
     setOutput: () => undefined,
     writeSummary: async () => undefined,
     fail(message) {

@@ -1,0 +1,321 @@
+/**
+ * Safety end to end: bad input is refused with nothing changed, and a deploy through injected
+ * faults (503 SlowDown, connection resets, a throttled invalidation) still lands byte for byte,
+ * in an order that protects the live site.
+ */
+import { mkdir, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { startMoto, type Moto } from '../helpers/moto'
+import {
+  aws,
+  createBucket,
+  createDistribution,
+  downloadAll,
+  listInvalidations,
+  listObjects
+} from '../helpers/aws'
+import { runGitHub, runGitLab, type RunResult } from '../helpers/action'
+import { makeSite } from '../helpers/site'
+import { startFaultProxy, type LoggedRequest } from '../helpers/fault-proxy'
+
+let moto: Moto
+let count = 0
+const newBucket = async () => {
+  const name = `safe-${++count}-${Date.now()}`
+  await createBucket(moto.endpoint, name)
+  return name
+}
+
+beforeAll(async () => {
+  moto = await startMoto()
+})
+afterAll(async () => {
+  await moto?.stop()
+})
+
+/** A site of `pages` HTML pages and `assets` CSS/JS/image files. */
+function site(pages: number, assets: number, version = 'v1'): Record<string, string> {
+  const files: Record<string, string> = { 'index.html': `<h1>home ${version}</h1>` }
+  for (let i = 0; i < pages; i++) files[`docs/page-${i}/index.html`] = `<p>page ${i} ${version}</p>`
+  for (let i = 0; i < assets; i++) {
+    const ext = ['css', 'js', 'svg'][i % 3]
+    files[`assets/file-${i}.${ext}`] = `/* asset ${i} ${version} */ ${'x'.repeat(i * 37)}`
+  }
+  return files
+}
+
+/** Puts objects straight into moto (not through the action): the bucket's state before a deploy. */
+async function seed(bucket: string, keys: string[]): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'seed-'))
+  for (const key of keys) {
+    await mkdir(path.dirname(path.join(dir, key)), { recursive: true })
+    await import('node:fs/promises').then(fs => fs.writeFile(path.join(dir, key), `stale ${key}`))
+  }
+  await aws(moto.endpoint, 's3', 'cp', '--recursive', '--quiet', dir, `s3://${bucket}/`)
+}
+
+/** Every file under a folder, relative path → content. */
+async function readTree(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {}
+  const walk = async (dir: string) => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const abs = path.join(dir, e.name)
+      if (e.isDirectory()) await walk(abs)
+      else out[path.relative(root, abs).split(path.sep).join('/')] = await readFile(abs, 'utf8')
+    }
+  }
+  await walk(root)
+  return out
+}
+
+async function bucketContents(bucket: string): Promise<Record<string, string>> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bucket-'))
+  await downloadAll(moto.endpoint, bucket, dir)
+  return readTree(dir)
+}
+
+describe('bad input is refused, naming it, with nothing changed', () => {
+  type Case = [
+    string,
+    (ctx: {
+      bucket: string
+      site: string
+      distribution: string
+    }) => Promise<Record<string, string>>,
+    RegExp
+  ]
+  const cases: Case[] = [
+    [
+      'an empty source',
+      async ctx => ({
+        source: await mkdtemp(path.join(os.tmpdir(), 'empty-')),
+        bucket: ctx.bucket
+      }),
+      /Input 'source' is an empty folder/
+    ],
+    [
+      'a missing source',
+      async ctx => ({ source: path.join(ctx.site, 'nope'), bucket: ctx.bucket }),
+      /Input 'source' must be an existing folder, got '.*nope', which does not exist/
+    ],
+    [
+      'a missing bucket',
+      async ctx => ({ source: ctx.site, bucket: 'this-bucket-does-not-exist' }),
+      /bucket 'this-bucket-does-not-exist' does not exist \(NoSuchBucket\)/
+    ],
+    [
+      'a malformed distribution ID',
+      async ctx => ({
+        source: ctx.site,
+        bucket: ctx.bucket,
+        'distribution-id': 'd123.cloudfront.net'
+      }),
+      /Input 'distribution-id' must be a CloudFront distribution ID such as E1ABCDEF2GHIJK \(not an ARN or a domain name\), got 'd123.cloudfront.net'/
+    ],
+    [
+      'a non-numeric max-deletes',
+      async ctx => ({ source: ctx.site, bucket: ctx.bucket, 'max-deletes': 'many' }),
+      /Input 'max-deletes' must be a whole number of objects, or -1 for no limit, got 'many'/
+    ],
+    [
+      'concurrency: 0',
+      async ctx => ({ source: ctx.site, bucket: ctx.bucket, concurrency: '0' }),
+      /Input 'concurrency' must be a whole number from 1 to 256, got '0'/
+    ],
+    [
+      'delete: maybe',
+      async ctx => ({ source: ctx.site, bucket: ctx.bucket, delete: 'maybe' }),
+      /Input 'delete' must be true or false, got 'maybe'/
+    ],
+    [
+      'an unknown outside-symlinks',
+      async ctx => ({ source: ctx.site, bucket: ctx.bucket, 'outside-symlinks': 'follow' }),
+      /Input 'outside-symlinks' must be one of skip, fail, got 'follow'/
+    ],
+    [
+      '20 deletions over max-deletes: 5',
+      async ctx => ({
+        source: ctx.site,
+        bucket: ctx.bucket,
+        delete: 'true',
+        'max-deletes': '5',
+        'distribution-id': ctx.distribution
+      }),
+      /Refusing to deploy: it would delete 20 objects under s3:\/\/.*\/, more than max-deletes \(5\)\. Nothing was changed\. If that is intended, set max-deletes to 20 or more \(-1 for no limit\)\./
+    ]
+  ]
+
+  test.each(cases)('%s', async (_name, inputs, message) => {
+    const bucket = await newBucket()
+    await seed(
+      bucket,
+      Array.from({ length: 20 }, (_, i) => `old/stale-${i}.html`)
+    )
+    const source = await makeSite({ 'index.html': 'new home', 'a.css': 'a' })
+    const distribution = await createDistribution(moto.endpoint)
+    const before = await listObjects(moto.endpoint, bucket)
+
+    const given = await inputs({ bucket, site: source, distribution })
+    for (const run of [runGitHub, runGitLab]) {
+      const result: RunResult = await run({ endpoint: moto.endpoint, cwd: source, inputs: given })
+      expect(result.code).not.toBe(0)
+      const said = run === runGitHub ? result.stdout : result.stderr
+      expect(said).toMatch(message)
+      if (run === runGitHub) expect(result.stdout).toMatch(/::error::/)
+      expect(`${result.stdout}\n${result.stderr}`).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/) // no stack trace
+    }
+    expect(await listObjects(moto.endpoint, bucket)).toEqual(before)
+    expect(await listInvalidations(moto.endpoint, distribution)).toEqual([])
+  })
+})
+
+test('a symlink to /etc publishes nothing; with outside-symlinks: fail the deploy is refused', async () => {
+  const source = await makeSite({ 'index.html': 'home' })
+  await symlink('/etc', path.join(source, 'etc'))
+  await symlink('/etc/hostname', path.join(source, 'hostname.txt'))
+  const bucket = await newBucket()
+  const strict = await runGitLab({
+    endpoint: moto.endpoint,
+    cwd: source,
+    inputs: { source, bucket, 'outside-symlinks': 'fail' }
+  })
+  expect(strict.code).not.toBe(0)
+  expect(strict.stderr).toMatch(/Symbolic link 'etc' leads outside the source, to \/etc/)
+  expect(await listObjects(moto.endpoint, bucket)).toEqual([])
+
+  const run = await runGitHub({ endpoint: moto.endpoint, cwd: source, inputs: { source, bucket } })
+  expect(run.code).toBe(0)
+  expect(run.stdout).toMatch(/::warning::Skipped symbolic link etc: leads outside the source/)
+  expect((await listObjects(moto.endpoint, bucket)).map(o => o.Key)).toEqual(['index.html'])
+})
+
+describe('through a fault-injecting proxy', () => {
+  /** What the log shows, in order: asset uploads, page uploads, the invalidation, the deletion. */
+  function phases(requests: LoggedRequest[], bucket: string): string[] {
+    const phase = (r: LoggedRequest) => {
+      if (r.service === 'cloudfront')
+        return r.method === 'POST' && r.path.endsWith('/invalidation') ? 'invalidate' : undefined
+      if (r.method === 'PUT' && r.path.startsWith(`/${bucket}/`))
+        return /\.html?$/.test(r.path) ? 'pages' : 'assets'
+      if (r.method === 'POST' && /[?&]delete/.test(r.url)) return 'delete'
+      return undefined
+    }
+    const seen: string[] = []
+    for (const r of requests.filter(r => r.outcome === 'forwarded' && r.status < 300)) {
+      const p = phase(r)
+      if (p && seen[seen.length - 1] !== p) seen.push(p)
+    }
+    return seen
+  }
+
+  test('20% 503 SlowDown, resets and a throttled invalidation: the deploy lands byte for byte, in a safe order', async () => {
+    const files = site(60, 120)
+    const source = await makeSite(files)
+    const bucket = await newBucket()
+    await seed(bucket, ['old/gone-1.html', 'old/gone-2.css'])
+    const distribution = await createDistribution(moto.endpoint, '', `${bucket}.s3.amazonaws.com`)
+    const proxy = await startFaultProxy({
+      target: moto.endpoint,
+      slowDownRate: 0.2,
+      resetRate: 0.05,
+      throttleInvalidations: 1,
+      seed: 7
+    })
+    try {
+      const run = await runGitHub({
+        endpoint: proxy.url,
+        cwd: source,
+        inputs: { source, bucket, 'distribution-id': distribution, delete: 'true' },
+        timeoutMs: 120_000
+      })
+      expect(run.stdout).not.toMatch(/::error::/)
+      expect(run.code).toBe(0)
+      expect(run.outputs).toMatchObject({
+        uploaded: String(Object.keys(files).length),
+        deleted: '2'
+      })
+
+      const injected = proxy.requests.filter(r => r.outcome !== 'forwarded')
+      expect(injected.filter(r => r.outcome === 'slowdown').length).toBeGreaterThan(20)
+      expect(injected.filter(r => r.outcome === 'reset').length).toBeGreaterThan(3)
+      expect(injected.filter(r => r.outcome === 'throttled')).toHaveLength(1)
+
+      expect(await bucketContents(bucket)).toEqual(files)
+      expect(phases(proxy.requests, bucket)).toEqual(['assets', 'pages', 'invalidate', 'delete'])
+      expect(await listInvalidations(moto.endpoint, distribution)).toHaveLength(1)
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  test('a failure midway leaves no deletions behind, says what was not done, and a rerun converges', async () => {
+    const files = site(10, 30)
+    const source = await makeSite(files)
+    const bucket = await newBucket()
+    await seed(bucket, ['old/gone-1.html', 'old/gone-2.css'])
+    const distribution = await createDistribution(moto.endpoint, '', `${bucket}.s3.amazonaws.com`)
+    const proxy = await startFaultProxy({
+      target: moto.endpoint,
+      fail: (method, path) =>
+        method === 'PUT' && path.endsWith('/assets/file-21.css')
+          ? { status: 403, code: 'AccessDenied', message: 'Access Denied' }
+          : undefined
+    })
+    try {
+      const inputs = { source, bucket, 'distribution-id': distribution, delete: 'true' }
+      const failed = await runGitLab({ endpoint: proxy.url, cwd: source, inputs })
+      expect(failed.code).not.toBe(0)
+      expect(failed.stderr).toMatch(
+        /Failed to upload assets\/file-21\.css to s3:\/\/.*: access denied \(AccessDenied: Access Denied\)\. The credentials need s3:PutObject on arn:aws:s3:::.*\/\*\./
+      )
+      expect(failed.stderr).toMatch(
+        /Not done: \d+ upload\(s\), 1 invalidation\(s\), 2 deletion\(s\) \(nothing is deleted after a failure\)\. Rerunning the deploy completes it\./
+      )
+      expect(proxy.requests.filter(r => r.method === 'POST' && /[?&]delete/.test(r.url))).toEqual(
+        []
+      )
+      expect(phases(proxy.requests, bucket)).toEqual(['assets'])
+      const keys = (await listObjects(moto.endpoint, bucket)).map(o => o.Key)
+      expect(keys).toEqual(expect.arrayContaining(['old/gone-1.html', 'old/gone-2.css']))
+      expect(keys).not.toContain('index.html')
+      expect(await listInvalidations(moto.endpoint, distribution)).toEqual([])
+
+      const rerun = await runGitLab({ endpoint: moto.endpoint, cwd: source, inputs })
+      expect(rerun.code).toBe(0)
+      expect(await bucketContents(bucket)).toEqual(files)
+    } finally {
+      await proxy.close()
+    }
+  })
+})
+
+test('a secret echoed back in an AWS error is redacted from the log, the error and the summary', async () => {
+  const { SECRETS } = await import('../helpers/action')
+  const source = await makeSite({ 'index.html': 'home' })
+  const bucket = await newBucket()
+  const proxy = await startFaultProxy({
+    target: moto.endpoint,
+    fail: method =>
+      method === 'PUT'
+        ? {
+            status: 400,
+            code: 'InvalidRequest',
+            message: `bad key ${SECRETS[0]} for ${SECRETS[1]}`
+          }
+        : undefined
+  })
+  try {
+    // Both helpers fail the test if a secret is visible anywhere.
+    const gh = await runGitHub({ endpoint: proxy.url, cwd: source, inputs: { source, bucket } })
+    expect(gh.code).not.toBe(0)
+    expect(gh.stdout).toContain('::error::Failed to upload index.html')
+    expect(gh.stdout).toContain('InvalidRequest: bad key *** for ***')
+    expect(gh.summary).toContain('bad key *** for ***')
+    const gl = await runGitLab({ endpoint: proxy.url, cwd: source, inputs: { source, bucket } })
+    expect(gl.code).not.toBe(0)
+    expect(gl.stderr).toContain('InvalidRequest: bad key *** for ***')
+  } finally {
+    await proxy.close()
+  }
+})

@@ -1,0 +1,101 @@
+/** The real SDK clients as configured by the action, against small local HTTP endpoints. */
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { ListObjectsV2Command } from '@aws-sdk/client-s3'
+import { createS3Client } from '../../src/aws/clients'
+import { explainAwsError } from '../../src/aws/explain'
+
+const LIST_OK =
+  '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>b</Name><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>'
+
+async function serve(
+  handler: http.RequestListener
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer(handler)
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise(r => {
+        server.closeAllConnections()
+        server.close(() => r())
+      })
+  }
+}
+
+const client = (endpoint: string, region = 'us-east-1') =>
+  createS3Client({
+    region,
+    endpoint,
+    concurrency: 4,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    timeouts: { connectionMs: 1000, socketMs: 300 }
+  })
+
+test('a hung connection is dropped after the socket timeout and the request retried', async () => {
+  let requests = 0
+  const server = await serve((_req, res) => {
+    if (++requests === 1) return // never answer the first request
+    res.writeHead(200, { 'content-type': 'application/xml' }).end(LIST_OK)
+  })
+  try {
+    const started = Date.now()
+    const result = await client(server.url).send(new ListObjectsV2Command({ Bucket: 'b' }))
+    expect(result.KeyCount).toBe(0)
+    expect(requests).toBe(2)
+    expect(Date.now() - started).toBeLessThan(5000)
+  } finally {
+    await server.close()
+  }
+})
+
+test('503 SlowDown and connection resets are retried by the SDK', async () => {
+  let requests = 0
+  const server = await serve((req, res) => {
+    requests++
+    if (requests === 1) return void req.socket.destroy()
+    if (requests === 2) {
+      return void res
+        .writeHead(503, { 'content-type': 'application/xml' })
+        .end(
+          '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>'
+        )
+    }
+    res.writeHead(200, { 'content-type': 'application/xml' }).end(LIST_OK)
+  })
+  try {
+    await expect(
+      client(server.url).send(new ListObjectsV2Command({ Bucket: 'b' }))
+    ).resolves.toBeDefined()
+    expect(requests).toBe(3)
+  } finally {
+    await server.close()
+  }
+})
+
+test('a bucket in another region: the error says which region it is in', async () => {
+  const server = await serve((_req, res) => {
+    res
+      .writeHead(301, { 'x-amz-bucket-region': 'eu-west-1', 'content-type': 'application/xml' })
+      .end(
+        '<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message><Endpoint>b.s3.eu-west-1.amazonaws.com</Endpoint></Error>'
+      )
+  })
+  try {
+    const err = await client(server.url)
+      .send(new ListObjectsV2Command({ Bucket: 'my-site' }))
+      .catch(e => e)
+    const op = {
+      what: 'List',
+      permission: 's3:ListBucket',
+      resource: 'arn:aws:s3:::my-site',
+      bucket: 'my-site',
+      region: 'us-east-1'
+    }
+    expect(explainAwsError(err, op)).toBe(
+      "bucket 'my-site' is in region eu-west-1, not us-east-1 (PermanentRedirect). Set the 'region' input (or AWS_REGION) to eu-west-1."
+    )
+  } finally {
+    await server.close()
+  }
+})

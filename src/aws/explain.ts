@@ -1,0 +1,80 @@
+/** What a failed AWS call was doing: enough to turn an error code into help. */
+export interface AwsOperation {
+  /** `Failed to upload a.css to s3://bucket/a.css` */
+  what: string
+  /** The IAM action it needs, e.g. `s3:PutObject`. */
+  permission: string
+  /** The ARN it needs it on. */
+  resource: string
+  bucket?: string
+  region?: string
+}
+
+type AwsError = Error & {
+  Code?: string
+  Region?: string
+  Endpoint?: string
+  $metadata?: { httpStatusCode?: number }
+  $response?: { headers?: Record<string, string | undefined> }
+}
+
+const REJECTED_CREDENTIALS = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'InvalidToken',
+  'TokenRefreshRequired'
+])
+
+/** One line that says what went wrong and what to do about it. */
+export function explainAwsError(err: unknown, op: AwsOperation): string {
+  if (!(err instanceof Error)) return String(err)
+  const e = err as AwsError
+  const code = e.name && e.name !== 'Error' ? e.name : (e.Code ?? 'Error')
+  const status = e.$metadata?.httpStatusCode
+  const original = `${code}: ${e.message || 'no message'}`
+
+  if (code === 'NoSuchBucket') {
+    return `bucket '${op.bucket}' does not exist (NoSuchBucket). Check the 'bucket' input, and that the credentials are for the account that owns it.`
+  }
+  const region = bucketRegion(e)
+  if (region && region !== op.region) {
+    return `bucket '${op.bucket}' is in region ${region}, not ${op.region} (${code}). Set the 'region' input (or AWS_REGION) to ${region}.`
+  }
+  if (
+    code === 'AccessDenied' ||
+    code === 'AccessDeniedException' ||
+    code === 'Forbidden' ||
+    status === 403
+  ) {
+    if (REJECTED_CREDENTIALS.has(code)) return rejected(code)
+    return `access denied (${original}). The credentials need ${op.permission} on ${op.resource}.`
+  }
+  if (REJECTED_CREDENTIALS.has(code)) return rejected(code)
+  if (code === 'CredentialsProviderError') {
+    return `no AWS credentials were found (${e.message}). Provide them with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, or an assumed role.`
+  }
+  return original
+}
+
+function rejected(code: string): string {
+  return `the AWS credentials were rejected (${code}). Check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or the role they come from; temporary credentials may have expired.`
+}
+
+/** S3 says where a bucket lives: a header on redirects, or the error body. */
+function bucketRegion(e: AwsError): string | undefined {
+  const redirect =
+    e.name === 'PermanentRedirect' ||
+    e.name === 'AuthorizationHeaderMalformed' ||
+    e.$metadata?.httpStatusCode === 301
+  if (!redirect && e.name !== 'IllegalLocationConstraintException') return undefined
+  return (
+    e.$response?.headers?.['x-amz-bucket-region'] ??
+    e.Region ??
+    /\.s3[.-]([a-z0-9-]+)\.amazonaws\.com/.exec(e.Endpoint ?? '')?.[1] ??
+    /expecting '([a-z0-9-]+)'/.exec(e.message)?.[1]
+  )
+}
