@@ -1,3 +1,3 @@
 import { run } from './main'
 
-void run()
+void run(process.argv.slice(2))

@@ -8,13 +8,14 @@ import { deploy, emptyResult, type DeployResult } from './deploy'
 import { createCloudFrontClient, createS3Client } from './aws/clients'
 import { buildOutputs, remainingWork, summaryMarkdown, toDotenv } from './report'
 import { StepError } from './errors'
+import { assumeRole } from './aws/credentials'
 
 /** Variables whose values must never reach a log, on any platform. */
 const SECRET_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
 
 /** Inputs → config → deploy → outputs. Every error ends here, as one clear failure. */
 export async function run(
-  argv: readonly string[] = process.argv.slice(2),
+  argv: readonly string[] = [],
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd()
 ): Promise<void> {
@@ -35,9 +36,15 @@ export async function run(
       process.stdout.write(helpText())
       return
     }
+    // Masked as soon as it is read, before anything could print it.
+    if (command.inputs['web-identity-token'])
+      platform.setSecret(command.inputs['web-identity-token'])
     config = parseConfig(command.inputs, env, cwd)
     result = emptyResult(config.dryRun)
-    const clientOptions = { region: config.region, concurrency: config.concurrency }
+    const credentials = config.role
+      ? await assumeRole(config.role, config.region, platform)
+      : undefined
+    const clientOptions = { region: config.region, concurrency: config.concurrency, credentials }
     await deploy(
       config,
       {

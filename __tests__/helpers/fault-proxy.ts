@@ -9,12 +9,14 @@ export interface LoggedRequest {
   url: string
   /** The path alone. */
   path: string
-  service: 's3' | 'cloudfront'
+  service: 's3' | 'cloudfront' | 'sts'
   /** 'forwarded' (reached moto), or the fault injected instead. */
   outcome: 'forwarded' | 'slowdown' | 'reset' | 'throttled' | 'failed'
   status: number
   /** The Authorization header's access key ID, to see which credentials signed it. */
   accessKeyId: string | undefined
+  /** STS answers are kept, to know the credentials it handed out. */
+  responseBody?: string
 }
 
 export interface FaultProxyOptions {
@@ -62,9 +64,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const url = req.url ?? '/'
       const path = url.split('?')[0] as string
       const method = req.method ?? 'GET'
-      const service = path.startsWith('/2020-05-31/') ? 'cloudfront' : 's3'
+      const body = Buffer.concat(chunks)
+      const service = path.startsWith('/2020-05-31/')
+        ? 'cloudfront'
+        : /Action=AssumeRole/.test(body.toString('latin1', 0, 200))
+          ? 'sts'
+          : 's3'
       const accessKeyId = /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1]
-      const log = (outcome: LoggedRequest['outcome'], status: number) =>
+      const log = (outcome: LoggedRequest['outcome'], status: number, responseBody?: string) =>
         requests.push({
           seq: requests.length,
           method,
@@ -73,7 +80,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           service,
           outcome,
           status,
-          accessKeyId
+          accessKeyId,
+          ...(responseBody === undefined ? {} : { responseBody })
         })
 
       const failure = options.fail?.(method, path)
@@ -124,13 +132,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           const body: Buffer[] = []
           up.on('data', c => body.push(c))
           up.on('end', () => {
-            log('forwarded', up.statusCode ?? 0)
+            const text = service === 'sts' ? Buffer.concat(body).toString('utf8') : undefined
+            log('forwarded', up.statusCode ?? 0, text)
             res.writeHead(up.statusCode ?? 502, up.headers).end(Buffer.concat(body))
           })
         }
       )
       upstream.on('error', err => res.writeHead(502).end(String(err)))
-      upstream.end(Buffer.concat(chunks))
+      upstream.end(body)
     })
   })
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r))

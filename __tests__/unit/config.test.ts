@@ -25,7 +25,8 @@ describe('parseConfig', () => {
       outsideSymlinks: 'skip',
       region: 'us-east-1',
       concurrency: 32,
-      outputsFile: undefined
+      outputsFile: undefined,
+      role: undefined
     })
   })
 
@@ -146,6 +147,40 @@ describe('parseConfig', () => {
   ])('refuses %s, naming the input', (_name, raw, message) => {
     expect(() => parse(raw)).toThrow(InputError)
     expect(() => parse(raw)).toThrow(message)
+  })
+
+  test('role-to-assume: the role, its session and the token', () => {
+    const role = 'arn:aws:iam::123456789012:role/site-deployer'
+    expect(parse({ 'role-to-assume': role }, { GITHUB_RUN_ID: '99' }).role).toEqual({
+      arn: role,
+      sessionName: 's3-cloudfront-deploy-99',
+      durationSeconds: 3600,
+      webIdentityToken: undefined
+    })
+    expect(
+      parse(
+        {
+          'role-to-assume': role,
+          'web-identity-token': 'tok',
+          'role-session-name': 'deploy',
+          'role-duration-seconds': '900'
+        },
+        { CI_JOB_ID: '7' }
+      ).role
+    ).toEqual({ arn: role, sessionName: 'deploy', durationSeconds: 900, webIdentityToken: 'tok' })
+    expect(parse({}).role).toBeUndefined()
+    expect(() => parse({ 'web-identity-token': 'tok' })).toThrow(
+      "Input 'web-identity-token' is set but 'role-to-assume' is not"
+    )
+    expect(() => parse({ 'role-to-assume': 'arn:aws:iam::123:role/x' })).toThrow(
+      "Input 'role-to-assume' must be an IAM role ARN"
+    )
+    expect(() => parse({ 'role-to-assume': role, 'role-session-name': 'a b' })).toThrow(
+      "Input 'role-session-name' must be 2-64"
+    )
+    expect(() => parse({ 'role-to-assume': role, 'role-duration-seconds': '60' })).toThrow(
+      "Input 'role-duration-seconds' must be a whole number from 900 to 43200, got '60'."
+    )
   })
 
   test('booleans accept the usual spellings', () => {

@@ -63,6 +63,7 @@ async function config(overrides: Partial<DeployConfig> = {}): Promise<DeployConf
     region: 'us-east-1',
     concurrency: 4,
     outputsFile: undefined,
+    role: undefined,
     ...overrides
   }
 }

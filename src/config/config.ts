@@ -26,6 +26,16 @@ export interface DeployConfig {
   region: string
   concurrency: number
   outputsFile: string | undefined
+  /** Set when a role is to be assumed with a web identity token. */
+  role: RoleConfig | undefined
+}
+
+export interface RoleConfig {
+  arn: string
+  sessionName: string
+  durationSeconds: number
+  /** Undefined: ask the platform (GitHub's OIDC token). Never printed. */
+  webIdentityToken: string | undefined
 }
 
 const MAX_CONCURRENCY = 256
@@ -80,7 +90,8 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
     region: parseRegion(raw.region, env),
     concurrency: parseInteger('concurrency', get('concurrency'), 1, MAX_CONCURRENCY),
     outputsFile:
-      raw['outputs-file'] === undefined ? undefined : path.resolve(cwd, raw['outputs-file'])
+      raw['outputs-file'] === undefined ? undefined : path.resolve(cwd, raw['outputs-file']),
+    role: parseRole(raw, env)
   }
 }
 
@@ -210,4 +221,38 @@ function parseRegion(input: string | undefined, env: NodeJS.ProcessEnv): string 
     )
   }
   return value
+}
+
+function parseRole(raw: RawInputs, env: NodeJS.ProcessEnv): RoleConfig | undefined {
+  const durationSeconds = parseInteger(
+    'role-duration-seconds',
+    raw['role-duration-seconds'] ?? defaultOf('role-duration-seconds'),
+    900,
+    43200
+  )
+  const arn = raw['role-to-assume']
+  if (arn === undefined) {
+    for (const name of ['web-identity-token', 'role-session-name'] as const) {
+      if (raw[name] !== undefined) {
+        throw new InputError(
+          `Input '${name}' is set but 'role-to-assume' is not: set the role to assume.`
+        )
+      }
+    }
+    return undefined
+  }
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) {
+    throw invalidInput(
+      'role-to-assume',
+      arn,
+      'must be an IAM role ARN such as arn:aws:iam::123456789012:role/site-deployer'
+    )
+  }
+  const run = env.GITHUB_RUN_ID ?? env.CI_JOB_ID ?? String(Date.now())
+  const sessionName = raw['role-session-name'] ?? `s3-cloudfront-deploy-${run}`.slice(0, 64)
+  if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
+    throw invalidInput('role-session-name', sessionName, 'must be 2-64 letters, digits or +=,.@_-')
+  }
+  // The token is never matched against a pattern: an error message must not echo it.
+  return { arn, sessionName, durationSeconds, webIdentityToken: raw['web-identity-token'] }
 }

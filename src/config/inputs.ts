@@ -125,6 +125,37 @@ export const INPUTS = [
     description: 'Parallel requests to S3 (1-256).'
   },
   {
+    name: 'role-to-assume',
+    kind: 'string',
+    default: '',
+    placeholder: 'ARN',
+    description:
+      'IAM role to assume with a web identity (OIDC) token (AssumeRoleWithWebIdentity). Empty: the SDK default credential chain.'
+  },
+  {
+    name: 'web-identity-token',
+    kind: 'string',
+    default: '',
+    placeholder: 'TOKEN',
+    description:
+      "OIDC token for role-to-assume, e.g. a GitLab id_tokens variable. On GitHub, empty: the job's own OIDC token (needs permissions: id-token: write)."
+  },
+  {
+    name: 'role-session-name',
+    kind: 'string',
+    default: '',
+    placeholder: 'NAME',
+    description: 'Session name for the assumed role. Empty: s3-cloudfront-deploy-<run or job ID>.'
+  },
+  {
+    name: 'role-duration-seconds',
+    kind: 'integer',
+    default: '3600',
+    placeholder: 'SECONDS',
+    description:
+      'Lifetime of the assumed role credentials (900-43200); they are renewed if a deploy outlasts them.'
+  },
+  {
     name: 'outputs-file',
     kind: 'string',
     default: '',

@@ -85,8 +85,12 @@ function describeParseError(err: Error & { code?: string }): string {
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `Unknown flag '${option ?? err.message}'. Run with --help to list the flags.`
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `Unexpected argument '${option ?? err.message}': every value needs its flag, e.g. --bucket my-bucket. Run with --help to list the flags.`
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': {
+      // Show only the start of a long stray value: it may be a token whose flag was forgotten.
+      const value = /'([^']*)'/.exec(err.message)?.[1] ?? ''
+      const shown = value.length > 24 ? `${value.slice(0, 8)}…` : value
+      return `Unexpected argument '${shown}': every value needs its flag, e.g. --bucket my-bucket. Run with --help to list the flags.`
+    }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return `Flag ${option ?? ''} needs a value. Run with --help to list the flags.`
     default:

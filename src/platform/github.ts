@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { Platform } from './platform'
+import { InputError } from '../config/errors'
 import { Redactor } from './redact'
 
 /**
@@ -27,6 +28,15 @@ export function githubPlatform(env: NodeJS.ProcessEnv): Platform {
       if (!env.GITHUB_STEP_SUMMARY) return
       await core.summary.addRaw(r(markdown), true).write()
     },
-    fail: message => core.setFailed(r(message))
+    fail: message => core.setFailed(r(message)),
+    async idToken(audience) {
+      if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new InputError(
+          "Input 'role-to-assume' needs an OIDC token, and this job may not request one: add 'permissions: id-token: write' to the workflow or the job (or pass 'web-identity-token')."
+        )
+      }
+      // getIDToken masks the token itself.
+      return core.getIDToken(audience)
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { Platform } from './platform'
+import { InputError } from '../config/errors'
 import { Redactor } from './redact'
 
 type Write = (line: string) => void
@@ -53,6 +54,13 @@ export function plainPlatform(
     fail(message) {
       lines(err, 'Error: ')(message)
       process.exitCode = 1
+    },
+    async idToken() {
+      throw new InputError(
+        gitlab
+          ? "Input 'web-identity-token' is required with 'role-to-assume': add to the job 'id_tokens: { INPUT_WEB_IDENTITY_TOKEN: { aud: sts.amazonaws.com } }', or pass --web-identity-token \"$YOUR_ID_TOKEN\"."
+          : "Input 'web-identity-token' is required with 'role-to-assume' outside GitHub Actions: pass your CI's OIDC token with --web-identity-token or INPUT_WEB_IDENTITY_TOKEN."
+      )
     }
   }
 }

@@ -20,4 +20,6 @@ export interface Platform extends Logger {
   writeSummary(markdown: string): Promise<void>
   /** Report the error and make the process exit non-zero. */
   fail(message: string): void
+  /** The CI's own OIDC token for `audience`, where the platform provides one (GitHub). */
+  idToken(audience: string): Promise<string>
 }

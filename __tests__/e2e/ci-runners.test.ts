@@ -1,0 +1,203 @@
+/**
+ * The real CI emulators: the README's GitLab pipeline under gitlab-ci-local (jobs run in the host
+ * shell, `image:` dropped), and the action's source under @github/local-action.
+ */
+import { spawn } from 'node:child_process'
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { parse, stringify } from 'yaml'
+import { startMoto, type Moto } from '../helpers/moto'
+import {
+  aws,
+  createBucket,
+  createDistribution,
+  listInvalidations,
+  listObjects
+} from '../helpers/aws'
+import { assertNoSecrets, DIST } from '../helpers/action'
+import { cleanEnv } from '../helpers/aws'
+import { startFaultProxy } from '../helpers/fault-proxy'
+
+const ROOT = path.resolve(__dirname, '../..')
+const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name)
+const TOKEN =
+  'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9qZWN0X3BhdGg6bXktZ3JvdXAvbXktc2l0ZSJ9.Z2l0bGFiLXNpZ25hdHVyZQ'
+
+let moto: Moto
+beforeAll(async () => {
+  moto = await startMoto()
+})
+afterAll(async () => {
+  await moto?.stop()
+})
+
+function exec(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000
+) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...cleanEnv(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', d => (stdout += d))
+    child.stderr.on('data', d => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('error', reject)
+    child.on('close', code => {
+      clearTimeout(timer)
+      resolve({ code: code ?? -1, stdout, stderr })
+    })
+  })
+}
+
+/** The `.gitlab-ci.yml` block of the README, exactly as users copy it. */
+async function readmePipeline(): Promise<Record<string, any>> {
+  const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8')
+  const block = /```yaml\n(# \.gitlab-ci\.yml\n[\s\S]*?)```/.exec(readme)
+  if (!block) throw new Error('README.md has no ```yaml block starting with "# .gitlab-ci.yml"')
+  return parse(block[1] as string)
+}
+
+test("the README's GitLab pipeline runs green under gitlab-ci-local, with OIDC and dotenv outputs", async () => {
+  const pipeline = await readmePipeline()
+  expect(pipeline.deploy.id_tokens.INPUT_WEB_IDENTITY_TOKEN.aud).toBe('sts.amazonaws.com')
+  // Host shell: no containers here, so the jobs' `image:` is dropped; nothing else changes.
+  for (const job of Object.values(pipeline))
+    if (job && typeof job === 'object') delete (job as { image?: unknown }).image
+
+  const project = await mkdtemp(path.join(os.tmpdir(), 'gitlab-project-'))
+  await writeFile(path.join(project, '.gitlab-ci.yml'), stringify(pipeline))
+  await mkdir(path.join(project, 'ci'))
+  await copyFile(DIST, path.join(project, 'ci', 's3-cloudfront-deploy.js'))
+  // A minimal site project: `npm run build` writes public/.
+  await mkdir(path.join(project, 'site'))
+  await writeFile(path.join(project, 'site', 'index.html'), '<h1>From GitLab</h1>')
+  await writeFile(path.join(project, 'site', 'style.css'), 'h1{color:#f90}')
+  const pkg = {
+    name: 'site',
+    version: '1.0.0',
+    private: true,
+    scripts: { build: `node -e "require('fs').cpSync('site','public',{recursive:true})"` }
+  }
+  await writeFile(path.join(project, 'package.json'), JSON.stringify(pkg))
+  await writeFile(
+    path.join(project, 'package-lock.json'),
+    JSON.stringify({
+      name: 'site',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': { name: 'site', version: '1.0.0' } }
+    })
+  )
+
+  const bucket = `gitlab-site-${Date.now()}`
+  await aws(
+    moto.endpoint,
+    's3api',
+    'create-bucket',
+    '--bucket',
+    bucket,
+    '--create-bucket-configuration',
+    'LocationConstraint=eu-west-1'
+  )
+  const distribution = await createDistribution(moto.endpoint, '', `${bucket}.s3.amazonaws.com`)
+  const proxy = await startFaultProxy({ target: moto.endpoint })
+  try {
+    // CI/CD variables of the project, and the id_tokens value GitLab would mint (gitlab-ci-local
+    // does not). No AWS keys at all: the deploy must use the assumed role.
+    const variables = {
+      SITE_BUCKET: bucket,
+      DISTRIBUTION_ID: distribution,
+      DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/site-deployer',
+      INPUT_WEB_IDENTITY_TOKEN: TOKEN,
+      AWS_ENDPOINT_URL: proxy.url,
+      GITLAB_CI: 'true'
+    }
+    const args = [
+      '--no-color',
+      '--json-schema-validation=false',
+      '--ignore-predefined-vars',
+      'GITLAB_CI'
+    ]
+    for (const [k, v] of Object.entries(variables)) args.push('--variable', `${k}=${v}`)
+    const run = await exec(bin('gitlab-ci-local'), args, project, {}, 120_000)
+    const log = `${run.stdout}\n${run.stderr}`
+    expect([run.code, log]).toEqual([0, expect.stringMatching(/PASS\s+announce/)])
+    expect(log).toMatch(/PASS\s+build/)
+    expect(log).toMatch(/PASS\s+deploy/)
+
+    // The later job saw the dotenv outputs.
+    const invalidations = await listInvalidations(moto.endpoint, distribution)
+    expect(invalidations).toHaveLength(1)
+    expect(log).toContain(
+      `Invalidation ${invalidations[0]!.Id} is COMPLETED; uploaded 2, deleted 0, unchanged 0`
+    )
+    expect((await listObjects(moto.endpoint, bucket)).map(o => o.Key)).toEqual([
+      'index.html',
+      'style.css'
+    ])
+    // Signed with the assumed role's keys; the token never printed.
+    const signed = proxy.requests.filter(r => r.service !== 'sts')
+    expect(signed.length).toBeGreaterThan(0)
+    for (const r of signed) expect(r.accessKeyId).toMatch(/^ASIA/)
+    assertNoSecrets({ stdout: run.stdout, stderr: run.stderr, summary: '', outputs: {} }, [TOKEN])
+    expect(log).not.toMatch(/^\S+\s+> ::/m) // no workflow command in a GitLab log
+  } finally {
+    await proxy.close()
+  }
+})
+
+test('@github/local-action runs the action source; success and failure are told apart by ::error::', async () => {
+  const bucket = `local-action-${Date.now()}`
+  await createBucket(moto.endpoint, bucket)
+  const site = await mkdtemp(path.join(os.tmpdir(), 'la-site-'))
+  await writeFile(path.join(site, 'index.html'), '<h1>From local-action</h1>')
+  const envFile = async (inputs: Record<string, string>) => {
+    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'la-env-')), '.env')
+    const lines = {
+      GITHUB_ACTIONS: 'true',
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ACCESS_KEY_ID: 'testing-access-key',
+      AWS_SECRET_ACCESS_KEY: 'testing-secret-key-do-not-log',
+      AWS_REGION: 'us-east-1',
+      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
+    }
+    await writeFile(
+      file,
+      Object.entries(lines)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n')
+    )
+    return file
+  }
+
+  const ok = await exec(
+    bin('local-action'),
+    ['.', 'src/main.ts', await envFile({ source: site, bucket })],
+    ROOT,
+    {},
+    120_000
+  )
+  expect(ok.stdout).not.toContain('::error::')
+  expect(ok.stdout).toMatch(/'uploaded'\s*│\s*'1'/)
+  expect((await listObjects(moto.endpoint, bucket)).map(o => o.Key)).toEqual(['index.html'])
+
+  // local-action exits 0 even when the action fails: the ::error:: line is what tells.
+  const bad = await exec(
+    bin('local-action'),
+    ['.', 'src/main.ts', await envFile({ source: site, bucket, delete: 'maybe' })],
+    ROOT,
+    {},
+    120_000
+  )
+  expect(bad.stdout).toContain("::error::Input 'delete' must be true or false, got 'maybe'.")
+})
