@@ -36,6 +36,7 @@ export function buildOutputs(result: DeployResult): Outputs {
       : JSON.stringify(sent[0]?.paths ?? []),
     uploaded: String(result.uploaded),
     deleted: String(result.deleted),
+    updated: String(result.updated),
     unchanged: String(result.plan?.unchanged.length ?? 0)
   }
 }
@@ -92,6 +93,7 @@ export function summaryMarkdown(
       'Uploaded',
       `${outputs.uploaded}${plan ? ` of ${plan.uploads.length} (${formatBytes(bytes)})` : ''}`
     ],
+    ['Headers updated', `${outputs.updated}${plan ? ` of ${plan.updates.length}` : ''}`],
     ['Deleted', `${outputs.deleted}${plan ? ` of ${plan.deletes.length}` : ''}`],
     ['Unchanged', outputs.unchanged],
     [

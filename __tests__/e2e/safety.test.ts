@@ -9,6 +9,7 @@ import * as path from 'node:path'
 import { startMoto, type Moto } from '../helpers/moto'
 import {
   aws,
+  MANIFEST,
   createBucket,
   createDistribution,
   downloadAll,
@@ -196,6 +197,7 @@ describe('through a fault-injecting proxy', () => {
     const phase = (r: LoggedRequest) => {
       if (r.service === 'cloudfront')
         return r.method === 'POST' && r.path.endsWith('/invalidation') ? 'invalidate' : undefined
+      if (r.method === 'PUT' && r.path.endsWith(MANIFEST)) return 'manifest'
       if (r.method === 'PUT' && r.path.startsWith(`/${bucket}/`))
         return /\.html?$/.test(r.path) ? 'pages' : 'assets'
       if (r.method === 'POST' && /[?&]delete/.test(r.url)) return 'delete'
@@ -242,7 +244,15 @@ describe('through a fault-injecting proxy', () => {
       expect(injected.filter(r => r.outcome === 'throttled')).toHaveLength(1)
 
       expect(await bucketContents(bucket)).toEqual(files)
-      expect(phases(proxy.requests, bucket)).toEqual(['assets', 'pages', 'invalidate', 'delete'])
+      // The manifest records the paths as pending first, and the final state last.
+      expect(phases(proxy.requests, bucket)).toEqual([
+        'manifest',
+        'assets',
+        'pages',
+        'invalidate',
+        'delete',
+        'manifest'
+      ])
       expect(await listInvalidations(moto.endpoint, distribution)).toHaveLength(1)
     } finally {
       await proxy.close()
@@ -275,7 +285,7 @@ describe('through a fault-injecting proxy', () => {
       expect(proxy.requests.filter(r => r.method === 'POST' && /[?&]delete/.test(r.url))).toEqual(
         []
       )
-      expect(phases(proxy.requests, bucket)).toEqual(['assets'])
+      expect(phases(proxy.requests, bucket)).toEqual(['manifest', 'assets'])
       const keys = (await listObjects(moto.endpoint, bucket)).map(o => o.Key)
       expect(keys).toEqual(expect.arrayContaining(['old/gone-1.html', 'old/gone-2.css']))
       expect(keys).not.toContain('index.html')

@@ -70,9 +70,19 @@ export interface ListedObject {
   LastModified: string
 }
 
-export async function listObjects(endpoint: string, bucket: string): Promise<ListedObject[]> {
+/** The action's state object, kept next to the site (see manifest-key). */
+export const MANIFEST = '.s3-cloudfront-deploy.json'
+
+/** The site's objects, sorted; the manifest only when asked for. */
+export async function listObjects(
+  endpoint: string,
+  bucket: string,
+  options: { withManifest?: boolean } = {}
+): Promise<ListedObject[]> {
   const out = await aws(endpoint, 's3api', 'list-objects-v2', '--bucket', bucket)
-  return ((out?.Contents ?? []) as ListedObject[]).sort((a, b) => a.Key.localeCompare(b.Key))
+  return ((out?.Contents ?? []) as ListedObject[])
+    .filter(o => options.withManifest || !o.Key.endsWith(MANIFEST))
+    .sort((a, b) => a.Key.localeCompare(b.Key))
 }
 
 export async function headObject(endpoint: string, bucket: string, key: string): Promise<any> {
@@ -119,9 +129,13 @@ export async function getInvalidationPaths(
   return out.Invalidation.InvalidationBatch.Paths.Items as string[]
 }
 
-/** `aws s3 cp --recursive`: the whole bucket into a folder, to compare byte for byte. */
+/** `aws s3 cp --recursive`: the site (not the manifest) into a folder, to compare byte for byte. */
 export async function downloadAll(endpoint: string, bucket: string, dir: string): Promise<void> {
-  await exec('aws', ['s3', 'cp', '--recursive', '--quiet', `s3://${bucket}/`, dir], {
-    env: { ...cleanEnv(), ...awsEnv(endpoint) }
-  })
+  await exec(
+    'aws',
+    ['s3', 'cp', '--recursive', '--quiet', '--exclude', `*${MANIFEST}`, `s3://${bucket}/`, dir],
+    {
+      env: { ...cleanEnv(), ...awsEnv(endpoint) }
+    }
+  )
 }

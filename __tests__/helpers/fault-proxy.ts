@@ -17,6 +17,8 @@ export interface LoggedRequest {
   accessKeyId: string | undefined
   /** STS answers are kept, to know the credentials it handed out. */
   responseBody?: string
+  /** CopyObject's source, when the request is a copy. */
+  copySource?: string
 }
 
 export interface FaultProxyOptions {
@@ -81,7 +83,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           outcome,
           status,
           accessKeyId,
-          ...(responseBody === undefined ? {} : { responseBody })
+          ...(responseBody === undefined ? {} : { responseBody }),
+          ...(req.headers['x-amz-copy-source']
+            ? { copySource: String(req.headers['x-amz-copy-source']) }
+            : {})
         })
 
       const failure = options.fail?.(method, path)

@@ -9,7 +9,9 @@ const parse = (raw: RawInputs, env: NodeJS.ProcessEnv = {}) =>
 
 describe('parseConfig', () => {
   test('defaults apply in code, as action.yml declares them', () => {
-    expect(parse({})).toEqual({
+    const { inScope, ...config } = parse({})
+    expect(inScope('any/file.txt')).toBe(true)
+    expect(config).toEqual({
       source: path.resolve(cwd, 'public'),
       bucket: 'my-bucket',
       prefix: '',
@@ -26,7 +28,10 @@ describe('parseConfig', () => {
       region: 'us-east-1',
       concurrency: 32,
       outputsFile: undefined,
-      role: undefined
+      role: undefined,
+      rules: { cacheControl: [], contentType: [] },
+      settings: {},
+      manifestKey: '.s3-cloudfront-deploy.json'
     })
   })
 
@@ -142,6 +147,39 @@ describe('parseConfig', () => {
       { 'outside-symlinks': 'follow' },
       "Input 'outside-symlinks' must be one of skip, fail, got 'follow'."
     ],
+    [
+      'cache-control without colon',
+      { 'cache-control': '*.html: no-cache\n*.css max-age=60' },
+      "Input 'cache-control' line 2 must be 'PATTERN: VALUE' (e.g. '*.html: no-cache'), got '*.css max-age=60'."
+    ],
+    [
+      'cache-control without value',
+      { 'cache-control': '*.html:' },
+      "Input 'cache-control' line 1 must be 'PATTERN: VALUE'"
+    ],
+    [
+      'content-type malformed',
+      { 'content-type': '*.x: not a type' },
+      "Input 'content-type' line 1: a Content-Type must look like 'type/subtype' or 'type/subtype; charset=utf-8', got 'not a type'."
+    ],
+    [
+      'unknown ACL',
+      { acl: 'public' },
+      "Input 'acl' must be one of private, public-read, public-read-write, authenticated-read, aws-exec-read, bucket-owner-read, bucket-owner-full-control, got 'public'."
+    ],
+    ['GLACIER', { 'storage-class': 'GLACIER' }, "Input 'storage-class' cannot serve a website"],
+    ['unknown storage class', { 'storage-class': 'cold' }, "Input 'storage-class' must be one of"],
+    ['sse', { sse: 'kms' }, "Input 'sse' must be AES256, aws:kms or aws:kms:dsse, got 'kms'."],
+    [
+      'kms key without kms',
+      { 'sse-kms-key-id': 'k' },
+      "Input 'sse-kms-key-id' needs 'sse: aws:kms'"
+    ],
+    [
+      'manifest-key folder',
+      { 'manifest-key': 'state/' },
+      "Input 'manifest-key' must be an object key under the prefix"
+    ],
     ['prefix with ..', { prefix: 'a/../b' }, "Input 'prefix' must be a folder path"],
     ['region', { region: 'Mars' }, "Input 'region' must be an AWS region"]
   ])('refuses %s, naming the input', (_name, raw, message) => {
@@ -181,6 +219,40 @@ describe('parseConfig', () => {
     expect(() => parse({ 'role-to-assume': role, 'role-duration-seconds': '60' })).toThrow(
       "Input 'role-duration-seconds' must be a whole number from 900 to 43200, got '60'."
     )
+  })
+
+  test('header rules, filters and object settings', () => {
+    const config = parse({
+      'cache-control':
+        '# HTML is revalidated\n*.html: no-cache\n\ncss/**: public, max-age=31536000, immutable\n*: public, max-age=3600',
+      'content-type': 'feed: application/rss+xml; charset=utf-8',
+      include: '*\n',
+      exclude: '*.md\ndrafts/**',
+      acl: 'public-read',
+      'storage-class': 'intelligent_tiering',
+      sse: 'aws:kms',
+      'sse-kms-key-id': 'alias/site',
+      prefix: 'docs',
+      'manifest-key': 'state/deploy.json'
+    })
+    expect(config.rules.cacheControl.map(r => [r.pattern, r.value, r.line])).toEqual([
+      ['*.html', 'no-cache', 2],
+      ['css/**', 'public, max-age=31536000, immutable', 4],
+      ['*', 'public, max-age=3600', 5]
+    ])
+    expect(config.rules.contentType.map(r => r.value)).toEqual([
+      'application/rss+xml; charset=utf-8'
+    ])
+    expect(config.settings).toEqual({
+      acl: 'public-read',
+      storageClass: 'INTELLIGENT_TIERING',
+      sse: 'aws:kms',
+      sseKmsKeyId: 'alias/site'
+    })
+    expect(config.inScope('index.html')).toBe(true)
+    expect(config.inScope('posts/draft.md')).toBe(false)
+    expect(config.inScope('drafts/a.html')).toBe(false)
+    expect(config.manifestKey).toBe('docs/state/deploy.json')
   })
 
   test('booleans accept the usual spellings', () => {

@@ -1,8 +1,12 @@
 /** The order of a deploy and what a failure leaves behind, with mocked AWS clients. */
 import { createHash } from 'node:crypto'
 import { mockClient } from 'aws-sdk-client-mock'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import {
+  CopyObjectCommand,
   DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client
@@ -17,6 +21,8 @@ import { deploy, emptyResult } from '../../src/deploy'
 import type { DeployConfig } from '../../src/config/config'
 import type { Logger } from '../../src/platform'
 import { makeSite } from '../helpers/site'
+import { baseConfig } from '../helpers/fixtures'
+import { contentTypeFor } from '../../src/plan/content-type'
 
 const s3Mock = mockClient(S3Client)
 const cfMock = mockClient(CloudFrontClient)
@@ -41,32 +47,16 @@ const log: Logger & { lines: string[] } = {
 }
 
 async function config(overrides: Partial<DeployConfig> = {}): Promise<DeployConfig> {
-  return {
-    source: await makeSite({
-      'index.html': 'home',
-      'a/index.html': 'a',
-      'css/site.css': 'css',
-      'js/app.js': 'js'
-    }),
-    bucket: 'bucket',
-    prefix: '',
-    distributionIds: ['E1ABCDEFGH'],
-    paths: undefined,
-    invalidationMaxPaths: 100,
-    delete: true,
-    maxDeletes: 256,
-    dryRun: false,
-    wait: false,
-    waitTimeoutSeconds: 600,
-    failOnWaitTimeout: false,
-    outsideSymlinks: 'skip',
-    region: 'us-east-1',
-    concurrency: 4,
-    outputsFile: undefined,
-    role: undefined,
-    ...overrides
-  }
+  const source = await makeSite({
+    'index.html': 'home',
+    'a/index.html': 'a',
+    'css/site.css': 'css',
+    'js/app.js': 'js'
+  })
+  return baseConfig(source, overrides)
 }
+
+const MANIFEST = '.s3-cloudfront-deploy.json'
 
 /** Every request in the order it was sent, as "Command key", across both clients. */
 let sent: string[] = []
@@ -89,6 +79,10 @@ beforeEach(() => {
       record('ListObjectsV2Command', { Contents: [{ Key: 'old.css', ETag: '"x"', Size: 1 }] })
     )
   s3Mock.on(PutObjectCommand).callsFake(record('PutObjectCommand', {}))
+  // No manifest yet.
+  s3Mock
+    .on(GetObjectCommand)
+    .rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }))
   s3Mock.on(DeleteObjectsCommand).callsFake(record('DeleteObjectsCommand', {}))
   cfMock
     .on(CreateInvalidationCommand)
@@ -135,12 +129,15 @@ test('assets, then pages, then the invalidation, then deletions', async () => {
   const order = requestLog().filter(r => !r.startsWith('ListObjectsV2'))
   expect(order).toEqual([
     'GetDistributionCommand',
+    // The paths are recorded as pending before the first write, in case the deploy stops.
+    `PutObjectCommand ${MANIFEST}`,
     'PutObjectCommand css/site.css',
     'PutObjectCommand js/app.js',
     'PutObjectCommand a/index.html',
     'PutObjectCommand index.html',
     'CreateInvalidationCommand',
-    'DeleteObjectsCommand'
+    'DeleteObjectsCommand',
+    `PutObjectCommand ${MANIFEST}`
   ])
   expect(result).toMatchObject({ uploaded: 4, deleted: 1 })
   expect(result.invalidations).toEqual([
@@ -207,7 +204,25 @@ test('dry run: only reads are requested', async () => {
   ])
 })
 
-test('nothing changed: no upload, no invalidation', async () => {
+/** The manifest bodies written, decoded; GetObject then serves the last one. */
+function keepManifest(): string[] {
+  const written: string[] = []
+  s3Mock.on(PutObjectCommand, { Key: MANIFEST }).callsFake(input => {
+    sent.push(`PutObjectCommand ${MANIFEST}`)
+    written.push(gunzipSync(input.Body as Buffer).toString('utf8'))
+    return {}
+  })
+  s3Mock.on(GetObjectCommand, { Key: MANIFEST }).callsFake(() => {
+    sent.push(`GetObjectCommand ${MANIFEST}`)
+    if (written.length === 0)
+      throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' })
+    const body = gzipSync(written[written.length - 1]!)
+    return { Body: { transformToByteArray: async () => new Uint8Array(body) } }
+  })
+  return written
+}
+
+test('nothing changed: no upload, no invalidation; one HEAD the first time, then only the listing and the manifest', async () => {
   const site = await makeSite({ 'index.html': 'home' })
   const md5 = createHash('md5').update('home').digest('hex')
   s3Mock.on(ListObjectsV2Command).callsFake(
@@ -215,14 +230,132 @@ test('nothing changed: no upload, no invalidation', async () => {
       Contents: [{ Key: 'index.html', ETag: `"${md5}"`, Size: 4 }]
     })
   )
+  s3Mock
+    .on(HeadObjectCommand)
+    .callsFake(record('HeadObjectCommand', { ContentType: 'text/html; charset=utf-8' }))
+  const written = keepManifest()
+  const cfg = await config({ source: site, paths: ['/*'] })
+
+  const first = emptyResult(false)
+  await deploy(cfg, { s3, cloudfront, log, env: {} }, first)
+  expect(requestLog().sort()).toEqual([
+    `GetObjectCommand ${MANIFEST}`,
+    'HeadObjectCommand index.html',
+    'ListObjectsV2Command',
+    `PutObjectCommand ${MANIFEST}`
+  ])
+  expect(first.plan!.unchanged).toHaveLength(1)
+  expect(JSON.parse(written[0]!).objects).toEqual({ 'index.html': [md5, 4, 0] })
+
+  sent = []
+  const second = emptyResult(false)
+  await deploy(cfg, { s3, cloudfront, log, env: {} }, second)
+  expect(requestLog().sort()).toEqual([`GetObjectCommand ${MANIFEST}`, 'ListObjectsV2Command'])
+  expect(second.plan!.unchanged).toHaveLength(1)
+})
+
+test('a header rule change: CopyObject on the affected objects only, and their URLs invalidated', async () => {
+  const site = await makeSite({ 'index.html': 'home', 'a.css': 'css' })
+  const etag = (text: string) => createHash('md5').update(text).digest('hex')
+  s3Mock.on(ListObjectsV2Command).callsFake(
+    record('ListObjectsV2Command', {
+      Contents: [
+        { Key: 'index.html', ETag: `"${etag('home')}"`, Size: 4 },
+        { Key: 'a.css', ETag: `"${etag('css')}"`, Size: 3 }
+      ]
+    })
+  )
+  s3Mock.on(CopyObjectCommand).callsFake(input => {
+    sent.push(`CopyObjectCommand ${input.Key} ${input.CacheControl} ${input.MetadataDirective}`)
+    return { CopyObjectResult: { ETag: `"${etag('home')}"` } }
+  })
+  s3Mock
+    .on(HeadObjectCommand)
+    .callsFake(record('HeadObjectCommand', { ContentType: 'text/html; charset=utf-8' }))
+  keepManifest()
+  const { parseRules, checkCacheControl } = await import('../../src/plan/rules')
+  const rules = (text: string) => ({
+    cacheControl: parseRules('cache-control', text, checkCacheControl),
+    contentType: []
+  })
+  // First deploy records the headers (HEAD says a.css is text/css, index.html text/html).
+  s3Mock.on(HeadObjectCommand, { Key: 'a.css' }).callsFake(
+    record('HeadObjectCommand', {
+      ContentType: 'text/css; charset=utf-8',
+      CacheControl: 'max-age=60'
+    })
+  )
+  s3Mock.on(HeadObjectCommand, { Key: 'index.html' }).callsFake(
+    record('HeadObjectCommand', {
+      ContentType: 'text/html; charset=utf-8',
+      CacheControl: 'max-age=60'
+    })
+  )
+  await deploy(
+    await config({ source: site, rules: rules('*: max-age=60') }),
+    { s3, cloudfront, log, env: {} },
+    emptyResult(false)
+  )
+  expect(
+    sent.filter(
+      r =>
+        r.startsWith('Copy') ||
+        r.startsWith('PutObjectCommand a') ||
+        r.startsWith('PutObjectCommand i')
+    )
+  ).toEqual([])
+
+  // Only the HTML rule changes.
+  sent = []
   const result = emptyResult(false)
   await deploy(
-    await config({ source: site, paths: ['/*'] }),
+    await config({ source: site, rules: rules('*.html: no-cache\n*: max-age=60') }),
     { s3, cloudfront, log, env: {} },
     result
   )
-  expect(requestLog()).toEqual(['ListObjectsV2Command'])
-  expect(result.plan!.unchanged).toHaveLength(1)
+  expect(
+    sent.filter(r => !/^(ListObjectsV2|GetObject|GetDistribution|PutObjectCommand \.s3)/.test(r))
+  ).toEqual(['CopyObjectCommand index.html no-cache REPLACE', 'CreateInvalidationCommand'])
+  expect(result).toMatchObject({ uploaded: 0, updated: 1 })
+  expect(result.targets[0]!.paths).toEqual(['/', '/index.html'])
+})
+
+test('a failed invalidation stays pending in the manifest, and the next deploy sends it although nothing changed', async () => {
+  const written = keepManifest()
+  cfMock
+    .on(CreateInvalidationCommand)
+    .rejectsOnce(Object.assign(new Error('nope'), { name: 'AccessDenied' }))
+  const cfg = await config({ delete: false })
+  await expect(deploy(cfg, { s3, cloudfront, log, env: {} }, emptyResult(false))).rejects.toThrow(
+    'Failed to create invalidation'
+  )
+  const pending = JSON.parse(written[written.length - 1]!).pending
+  expect(pending).toEqual({
+    E1ABCDEFGH: ['/', '/a/', '/a/index.html', '/css/site.css', '/index.html', '/js/app.js']
+  })
+
+  // The rerun: the files are in the bucket now (listing shows them), nothing to upload.
+  const md5 = (text: string) => createHash('md5').update(text).digest('hex')
+  const contents = Object.entries({
+    'index.html': 'home',
+    'a/index.html': 'a',
+    'css/site.css': 'css',
+    'js/app.js': 'js'
+  }).map(([Key, text]) => ({ Key, ETag: `"${md5(text)}"`, Size: text.length }))
+  s3Mock.on(ListObjectsV2Command).callsFake(record('ListObjectsV2Command', { Contents: contents }))
+  // The objects the failed run uploaded, with the headers it gave them.
+  s3Mock.on(HeadObjectCommand).callsFake(input => ({ ContentType: contentTypeFor(input.Key) }))
+  cfMock.on(CreateInvalidationCommand).callsFake(input => {
+    sent.push(`CreateInvalidationCommand ${input.InvalidationBatch.Paths.Items.join(',')}`)
+    return { Invalidation: { Id: 'I2', Status: 'InProgress' } }
+  })
+  const rerun = emptyResult(false)
+  await deploy(cfg, { s3, cloudfront, log, env: {} }, rerun)
+  expect(rerun.uploaded).toBe(0)
+  expect(sent).toContain(
+    'CreateInvalidationCommand /,/a/,/a/index.html,/css/site.css,/index.html,/js/app.js'
+  )
+  expect(JSON.parse(written[written.length - 1]!).pending).toEqual({})
 })
 
 test('wait: at the timeout the deploy has succeeded; a warning, status InProgress, deletions done', async () => {
@@ -279,7 +412,7 @@ test('wait: InProgress then Completed; deletions wait for the invalidation to co
     result
   )
   expect(result.invalidations[0]!.status).toBe('Completed')
-  expect(sent.slice(-4)).toEqual([
+  expect(sent.slice(-5, -1)).toEqual([
     'CreateInvalidationCommand',
     'GetInvalidationCommand',
     'GetInvalidationCommand',
@@ -448,4 +581,28 @@ test('a link out of the source: skipped with a warning, or with outside-symlinks
     "Symbolic link 'etc' leads outside the source, to /etc; outside-symlinks is 'fail'."
   )
   expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0)
+})
+
+test('without s3:GetObject on the manifest: a warning, ETag-only comparison, no HEAD, no manifest write', async () => {
+  s3Mock.on(GetObjectCommand).rejects(
+    Object.assign(new Error('Access Denied'), {
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 }
+    })
+  )
+  s3Mock.on(HeadObjectCommand).callsFake(record('HeadObjectCommand', {}))
+  const md5 = createHash('md5').update('css').digest('hex')
+  s3Mock.on(ListObjectsV2Command).callsFake(
+    record('ListObjectsV2Command', {
+      Contents: [{ Key: 'css/site.css', ETag: `"${md5}"`, Size: 3 }]
+    })
+  )
+  const result = emptyResult(false)
+  await deploy(await config({ delete: false }), { s3, cloudfront, log, env: {} }, result)
+  expect(log.lines.join('\n')).toMatch(
+    /warning: Cannot read the manifest s3:\/\/bucket\/\.s3-cloudfront-deploy\.json \(AccessDenied: Access Denied\): comparing by ETag only/
+  )
+  expect(sent.filter(r => r.startsWith('HeadObject') || r.includes(MANIFEST))).toEqual([])
+  expect(result.plan!.unchanged.map(f => f.key)).toEqual(['css/site.css'])
+  expect(result.uploaded).toBe(3)
 })

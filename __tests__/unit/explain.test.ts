@@ -65,6 +65,15 @@ describe('explainAwsError', () => {
     ).toMatch(/^no AWS credentials were found/)
   })
 
+  test('ACLs disabled on the bucket: drop the acl input', () => {
+    expect(
+      explainAwsError(
+        awsError('AccessControlListNotSupported', 'The bucket does not allow ACLs', 400),
+        op
+      )
+    ).toMatch(/^the bucket has ACLs disabled .*Remove the 'acl' input/)
+  })
+
   test('anything else: the code and message as AWS gave them', () => {
     expect(
       explainAwsError(awsError('InternalError', 'We encountered an internal error.', 500), op)

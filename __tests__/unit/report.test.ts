@@ -1,21 +1,16 @@
 import { buildOutputs, DOTENV_BUDGET, toDotenv } from '../../src/report'
 import { emptyResult } from '../../src/deploy'
 import type { SyncPlan } from '../../src/plan/types'
+import { sourceFile } from '../helpers/fixtures'
 
 const plan = (uploads: number, deletes: number, unchanged: number): SyncPlan => ({
+  updates: [],
   uploads: Array.from({ length: uploads }, (_, i) => ({
-    file: { key: `u${i}`, relPath: `u${i}`, absPath: '', size: 1, md5: '', contentType: '' },
+    file: sourceFile(`u${i}`, '', 1),
     reason: 'new' as const
   })),
   deletes: Array.from({ length: deletes }, (_, i) => `d${i}`),
-  unchanged: Array.from({ length: unchanged }, (_, i) => ({
-    key: `s${i}`,
-    relPath: '',
-    absPath: '',
-    size: 1,
-    md5: '',
-    contentType: ''
-  }))
+  unchanged: Array.from({ length: unchanged }, (_, i) => sourceFile(`s${i}`, '', 1))
 })
 
 describe('outputs', () => {
@@ -27,6 +22,7 @@ describe('outputs', () => {
       'invalidation-paths': '[]',
       uploaded: '0',
       deleted: '0',
+      updated: '0',
       unchanged: '3'
     })
   })
@@ -45,7 +41,8 @@ describe('outputs', () => {
       'invalidation-status': 'InProgress',
       'invalidation-paths': '["/a","/b"]',
       uploaded: '2',
-      deleted: '1'
+      deleted: '1',
+      updated: '0'
     })
     result.targets.push({ distributionId: 'E2', paths: ['/x/*'] })
     result.invalidations.push({ distributionId: 'E2', id: 'I2', status: 'Completed' })
@@ -77,7 +74,7 @@ describe('toDotenv', () => {
     }
     result.invalidations = [{ distributionId: 'E1', id: 'I1', status: 'InProgress' }]
     expect(toDotenv(buildOutputs(result))).toBe(
-      'INVALIDATION_ID=I1\nINVALIDATION_STATUS=InProgress\nUPLOADED=1\nDELETED=0\nUNCHANGED=0\nINVALIDATION_PATHS=["/a%20b"]\n'
+      'INVALIDATION_ID=I1\nINVALIDATION_STATUS=InProgress\nUPLOADED=1\nDELETED=0\nUPDATED=0\nUNCHANGED=0\nINVALIDATION_PATHS=["/a%20b"]\n'
     )
   })
 

@@ -37,6 +37,9 @@ export function explainAwsError(err: unknown, op: AwsOperation): string {
   const status = e.$metadata?.httpStatusCode
   const original = `${code}: ${e.message || 'no message'}`
 
+  if (code === 'AccessControlListNotSupported') {
+    return `the bucket has ACLs disabled (Object Ownership: bucket owner enforced, the default since 2023), so it refuses objects with an ACL (AccessControlListNotSupported). Remove the 'acl' input, and grant access with a bucket policy or CloudFront origin access control instead.`
+  }
   if (code === 'NoSuchBucket') {
     return `bucket '${op.bucket}' does not exist (NoSuchBucket). Check the 'bucket' input, and that the credentials are for the account that owns it.`
   }

@@ -3,6 +3,11 @@ import { INPUT_SPECS, type InputName } from './inputs'
 import { InputError, invalidInput } from './errors'
 import type { RawInputs } from './read'
 import { MAX_PATHS, MAX_WILDCARDS } from '../plan/fold'
+import { createFilter } from '../plan/filter'
+import { checkCacheControl, checkContentType, parseRules } from '../plan/rules'
+import { globMatcher, parseGlobs } from '../plan/match'
+import type { HeaderRules } from '../plan/headers'
+import type { ObjectSettings } from '../plan/types'
 
 /** Everything the deploy needs, validated. Built once; nothing else reads inputs. */
 export interface DeployConfig {
@@ -28,6 +33,12 @@ export interface DeployConfig {
   outputsFile: string | undefined
   /** Set when a role is to be assumed with a web identity token. */
   role: RoleConfig | undefined
+  /** include/exclude: whether a path relative to the source is synced. */
+  inScope: (relPath: string) => boolean
+  rules: HeaderRules
+  settings: ObjectSettings
+  /** Full key of the manifest (prefix + manifest-key). */
+  manifestKey: string
 }
 
 export interface RoleConfig {
@@ -59,10 +70,11 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
 
   const source = get('source')
   const paths = raw.paths === undefined ? undefined : parsePaths(raw.paths)
+  const prefix = parsePrefix(get('prefix'))
   return {
     source: path.resolve(cwd, source),
     bucket,
-    prefix: parsePrefix(get('prefix')),
+    prefix,
     distributionIds: parseDistributionIds(get('distribution-id')),
     paths,
     invalidationMaxPaths: parseInteger(
@@ -91,8 +103,104 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
     concurrency: parseInteger('concurrency', get('concurrency'), 1, MAX_CONCURRENCY),
     outputsFile:
       raw['outputs-file'] === undefined ? undefined : path.resolve(cwd, raw['outputs-file']),
-    role: parseRole(raw, env)
+    role: parseRole(raw, env),
+    inScope: parseFilter(get('include'), get('exclude')),
+    rules: {
+      cacheControl: parseRules('cache-control', get('cache-control'), checkCacheControl),
+      contentType: parseRules('content-type', get('content-type'), checkContentType)
+    },
+    settings: parseSettings(raw),
+    manifestKey: prefix + parseManifestKey(get('manifest-key'))
   }
+}
+
+const CANNED_ACLS = [
+  'private',
+  'public-read',
+  'public-read-write',
+  'authenticated-read',
+  'aws-exec-read',
+  'bucket-owner-read',
+  'bucket-owner-full-control'
+] as const
+
+/** Classes a website can be served from: archive classes need a restore before any GET. */
+const STORAGE_CLASSES = [
+  'STANDARD',
+  'INTELLIGENT_TIERING',
+  'STANDARD_IA',
+  'ONEZONE_IA',
+  'GLACIER_IR',
+  'REDUCED_REDUNDANCY'
+] as const
+
+function parseSettings(raw: RawInputs): ObjectSettings {
+  const settings: ObjectSettings = {}
+  if (raw.acl !== undefined) settings.acl = parseChoice('acl', raw.acl, CANNED_ACLS)
+  if (raw['storage-class'] !== undefined) {
+    const value = raw['storage-class'].toUpperCase()
+    if (value === 'GLACIER' || value === 'DEEP_ARCHIVE') {
+      throw invalidInput(
+        'storage-class',
+        raw['storage-class'],
+        `cannot serve a website (objects need a restore before they can be read); use one of ${STORAGE_CLASSES.join(', ')}`
+      )
+    }
+    settings.storageClass = parseChoice(
+      'storage-class',
+      value.toLowerCase(),
+      STORAGE_CLASSES.map(c => c.toLowerCase())
+    ).toUpperCase()
+  }
+  if (raw.sse !== undefined) {
+    const sse = (
+      { aes256: 'AES256', 'aws:kms': 'aws:kms', 'aws:kms:dsse': 'aws:kms:dsse' } as Record<
+        string,
+        string
+      >
+    )[raw.sse.toLowerCase()]
+    if (!sse) throw invalidInput('sse', raw.sse, 'must be AES256, aws:kms or aws:kms:dsse')
+    settings.sse = sse
+  }
+  if (raw['sse-kms-key-id'] !== undefined) {
+    if (!settings.sse?.startsWith('aws:kms')) {
+      throw new InputError(
+        `Input 'sse-kms-key-id' needs 'sse: aws:kms': a KMS key is only used with KMS encryption.`
+      )
+    }
+    settings.sseKmsKeyId = raw['sse-kms-key-id']
+  }
+  return settings
+}
+
+function parseFilter(include: string, exclude: string): (relPath: string) => boolean {
+  for (const [name, text] of [
+    ['include', include],
+    ['exclude', exclude]
+  ] as const) {
+    for (const { pattern, line } of parseGlobs(text)) {
+      try {
+        globMatcher(pattern)
+      } catch (err) {
+        throw new InputError(
+          `Input '${name}' line ${line} is not a valid glob: ${(err as Error).message}, got '${pattern}'.`
+        )
+      }
+    }
+  }
+  return createFilter(include, exclude)
+}
+
+function parseManifestKey(value: string): string {
+  const key = value.replace(/^\/+/, '')
+  if (key === '' || key.endsWith('/') || key.split('/').some(p => p === '..' || p === '.')) {
+    throw invalidInput(
+      'manifest-key',
+      value,
+      'must be an object key under the prefix, such as .s3-cloudfront-deploy.json'
+    )
+  }
+  return key
 }
 
 export function parseBoolean(name: string, value: string): boolean {

@@ -38,6 +38,77 @@ export const INPUTS = [
     description: 'Key prefix (folder) in the bucket. Empty publishes at the bucket root.'
   },
   {
+    name: 'include',
+    kind: 'list',
+    default: '',
+    placeholder: 'GLOBS',
+    description:
+      'Only files matching one of these globs (one per line) are synced. Empty: every file. A glob without "/" matches the file name at any depth.'
+  },
+  {
+    name: 'exclude',
+    kind: 'list',
+    default: '',
+    placeholder: 'GLOBS',
+    description:
+      'Files matching one of these globs (one per line) are neither uploaded nor deleted, e.g. "*.md".'
+  },
+  {
+    name: 'cache-control',
+    kind: 'list',
+    default: '',
+    placeholder: 'RULES',
+    description:
+      'Cache-Control by pattern, one "PATTERN: VALUE" per line; the first match wins, e.g. "*.html: no-cache". Empty: none set.'
+  },
+  {
+    name: 'content-type',
+    kind: 'list',
+    default: '',
+    placeholder: 'RULES',
+    description:
+      'Content-Type by pattern, one "PATTERN: VALUE" per line, before detection from the extension, e.g. "feed: application/rss+xml".'
+  },
+  {
+    name: 'acl',
+    kind: 'string',
+    default: '',
+    placeholder: 'ACL',
+    description:
+      'Canned ACL for uploaded objects, e.g. public-read. Empty: none sent (buckets created since 2023 refuse ACLs).'
+  },
+  {
+    name: 'storage-class',
+    kind: 'string',
+    default: '',
+    placeholder: 'CLASS',
+    description:
+      'Storage class of uploaded objects, e.g. INTELLIGENT_TIERING. Empty: the bucket default (STANDARD).'
+  },
+  {
+    name: 'sse',
+    kind: 'string',
+    default: '',
+    placeholder: 'AES256|aws:kms',
+    description:
+      'Server-side encryption for uploaded objects: AES256 or aws:kms. Empty: the bucket default.'
+  },
+  {
+    name: 'sse-kms-key-id',
+    kind: 'string',
+    default: '',
+    placeholder: 'KEY',
+    description: 'KMS key (ID, ARN or alias) for sse: aws:kms. Empty: the AWS managed key.'
+  },
+  {
+    name: 'manifest-key',
+    kind: 'string',
+    default: '.s3-cloudfront-deploy.json',
+    placeholder: 'KEY',
+    description:
+      'Key, under the prefix, of the small state object that records what each deploy wrote (content MD5 and header digest per file). Never deleted or invalidated by the sync.'
+  },
+  {
     name: 'distribution-id',
     kind: 'string',
     default: '',
@@ -190,6 +261,10 @@ export const OUTPUTS = [
   {
     name: 'deleted',
     description: 'Number of objects deleted (in a dry run: that would be deleted).'
+  },
+  {
+    name: 'updated',
+    description: 'Number of objects whose headers were updated in place (content unchanged).'
   },
   { name: 'unchanged', description: 'Number of files already up to date.' }
 ] as const

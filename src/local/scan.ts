@@ -2,40 +2,51 @@ import { walkSource, type SkippedLink } from './walk'
 import { hashFile } from './hash'
 import { mapLimit } from '../util/pool'
 import { keyFor } from '../plan/keys'
-import { contentTypeFor } from '../plan/content-type'
-import type { SourceFile } from '../plan/types'
+import { headersDigest, headersFor, type HeaderRules } from '../plan/headers'
+import type { ObjectSettings, SourceFile } from '../plan/types'
+
+export interface ScanOptions {
+  prefix: string
+  /** Files out of scope (include/exclude) are not hashed or published. */
+  inScope: (relPath: string) => boolean
+  rules: HeaderRules
+  settings: ObjectSettings
+}
 
 export interface ScanResult {
   files: SourceFile[]
   skippedLinks: SkippedLink[]
+  /** Files left out by include/exclude. */
+  excluded: number
   bytes: number
 }
 
 /** Files read at once while hashing: enough to keep the disk busy, 1 MiB of buffer each. */
 const HASH_CONCURRENCY = 16
 
-/** Walks the source and hashes every file by content, mapping each to its key and type. */
-export async function scanSource(source: string, prefix: string): Promise<ScanResult> {
+/** Walks the source and hashes every file in scope, mapping each to its key and headers. */
+export async function scanSource(source: string, options: ScanOptions): Promise<ScanResult> {
   const { files: found, skippedLinks } = await walkSource(source)
-  const buffers = Array.from({ length: HASH_CONCURRENCY }, () => Buffer.allocUnsafe(1024 * 1024))
-  const free = [...buffers]
+  const inScope = found.filter(f => options.inScope(f.relPath))
+  const free = Array.from({ length: HASH_CONCURRENCY }, () => Buffer.allocUnsafe(1024 * 1024))
   let bytes = 0
-  const files = await mapLimit(found, HASH_CONCURRENCY, async f => {
-    const buffer = free.pop()!
+  const files = await mapLimit(inScope, HASH_CONCURRENCY, async f => {
+    const buffer = free.pop() as (typeof free)[number]
     try {
-      const { md5, size } = await hashFile(f.absPath, buffer)
-      bytes += size
+      const digest = await hashFile(f.absPath, buffer)
+      bytes += digest.size
+      const headers = headersFor(f.relPath, options.rules, options.settings)
       return {
-        key: keyFor(prefix, f.relPath),
+        key: keyFor(options.prefix, f.relPath),
         relPath: f.relPath,
         absPath: f.absPath,
-        size,
-        md5,
-        contentType: contentTypeFor(f.relPath)
+        ...digest,
+        headers,
+        headersDigest: headersDigest(headers)
       }
     } finally {
       free.push(buffer)
     }
   })
-  return { files, skippedLinks, bytes }
+  return { files, skippedLinks, excluded: found.length - inScope.length, bytes }
 }

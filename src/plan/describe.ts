@@ -1,4 +1,11 @@
-import type { SyncPlan } from './types'
+import type { SourceFile, SyncPlan } from './types'
+
+function describeHeaders(file: SourceFile): string {
+  const h = file.headers
+  return [h.contentType, h.cacheControl && `Cache-Control: ${h.cacheControl}`]
+    .filter(Boolean)
+    .join('; ')
+}
 
 /** At most this many per-file lines per list; beyond it, a count. */
 export const MAX_LISTED = 100
@@ -6,7 +13,7 @@ export const MAX_LISTED = 100
 /** The plan as log lines: one per changed file, a count when there are very many. */
 export function describePlan(plan: SyncPlan, dryRun: boolean): string[] {
   const lines = [
-    `${plan.uploads.length} to upload, ${plan.deletes.length} to delete, ${plan.unchanged.length} unchanged`
+    `${plan.uploads.length} to upload, ${plan.updates.length ? `${plan.updates.length} to update headers, ` : ''}${plan.deletes.length} to delete, ${plan.unchanged.length} unchanged`
   ]
   if (plan.uploads.length > 0) {
     lines.push(`${dryRun ? 'Would upload' : 'Uploading'} ${plan.uploads.length} file(s):`)
@@ -14,10 +21,16 @@ export function describePlan(plan: SyncPlan, dryRun: boolean): string[] {
       ...listed(
         plan.uploads.map(
           u =>
-            `${u.reason === 'new' ? '+' : '~'} ${u.file.key} (${u.file.contentType}, ${formatBytes(u.file.size)})`
+            `${u.reason === 'new' ? '+' : '~'} ${u.file.key} (${describeHeaders(u.file)}, ${formatBytes(u.file.size)})`
         )
       )
     )
+  }
+  if (plan.updates.length > 0) {
+    lines.push(
+      `${dryRun ? 'Would update' : 'Updating'} the headers of ${plan.updates.length} object(s):`
+    )
+    lines.push(...listed(plan.updates.map(f => `* ${f.key} (${describeHeaders(f)})`)))
   }
   if (plan.deletes.length > 0) {
     lines.push(`${dryRun ? 'Would delete' : 'Deleting'} ${plan.deletes.length} object(s):`)

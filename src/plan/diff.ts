@@ -1,45 +1,77 @@
-import type { PlannedUpload, RemoteObject, SourceFile, SyncPlan } from './types'
+import type { KnownState, PlannedUpload, RemoteObject, SourceFile, SyncPlan } from './types'
 
 export interface DiffOptions {
   delete: boolean
+  /** The key prefix, to apply `inScope` to remote keys. */
+  prefix?: string
+  /** Whether a path (relative to the source) is covered by the sync; out of scope is never deleted. */
+  inScope?: (relPath: string) => boolean
+  /** Keys the sync never touches (the manifest). */
+  reserved?: ReadonlySet<string>
 }
 
 const PLAIN_MD5 = /^[0-9a-f]{32}$/
-
-/** An object is up to date when its ETag is the file's MD5 and the sizes match. */
-export function isUpToDate(file: SourceFile, remote: RemoteObject | undefined): boolean {
-  return (
-    remote !== undefined &&
-    remote.size === file.size &&
-    PLAIN_MD5.test(remote.etag) &&
-    remote.etag === file.md5
-  )
-}
 
 /** HTML pages go last: they link to assets, not the other way round. */
 export function isPage(key: string): boolean {
   return /\.html?$/i.test(key)
 }
 
-/** Compares the source with the bucket by content, never by time. */
+/**
+ * What the listing alone tells: the content is the file's when the ETag is its MD5 (single-part
+ * upload) or its multipart ETag, with the same size. Headers are unknown.
+ */
+export function knownFromListing(file: SourceFile, object: RemoteObject): KnownState {
+  const same =
+    object.size === file.size && (object.etag === file.md5 || object.etag === file.multipartEtag)
+  return same ? { md5: file.md5 } : PLAIN_MD5.test(object.etag) ? { md5: object.etag } : {}
+}
+
+/**
+ * Compares the source with the bucket by content, never by time. `known` holds what the manifest
+ * or a HEAD request told about existing objects; without it only the listing counts, and headers
+ * are taken as up to date.
+ */
 export function planSync(
   files: readonly SourceFile[],
   remote: ReadonlyMap<string, RemoteObject>,
-  options: DiffOptions
+  options: DiffOptions,
+  known: ReadonlyMap<string, KnownState> = new Map()
 ): SyncPlan {
-  const assets: PlannedUpload[] = []
-  const pages: PlannedUpload[] = []
+  const uploads: PlannedUpload[] = []
+  const updates: SourceFile[] = []
   const unchanged: SourceFile[] = []
   const local = new Set<string>()
   for (const file of files) {
     local.add(file.key)
     const object = remote.get(file.key)
-    if (isUpToDate(file, object)) {
-      unchanged.push(file)
-    } else {
-      ;(isPage(file.key) ? pages : assets).push({ file, reason: object ? 'changed' : 'new' })
+    if (!object) {
+      uploads.push({ file, reason: 'new' })
+      continue
     }
+    const state = known.get(file.key) ?? knownFromListing(file, object)
+    if (state.md5 !== file.md5 || object.size !== file.size)
+      uploads.push({ file, reason: 'changed' })
+    else if (state.headers !== undefined && state.headers !== file.headersDigest) updates.push(file)
+    else unchanged.push(file)
   }
-  const deletes = options.delete ? [...remote.keys()].filter(key => !local.has(key)).sort() : []
-  return { uploads: [...assets, ...pages], deletes, unchanged }
+  const prefix = options.prefix ?? ''
+  const inScope = options.inScope ?? (() => true)
+  const deletes = options.delete
+    ? [...remote.keys()]
+        .filter(
+          key => !local.has(key) && !options.reserved?.has(key) && inScope(key.slice(prefix.length))
+        )
+        .sort()
+    : []
+  const byPagesLast = <T>(items: T[], key: (item: T) => string) => [
+    ...items.filter(i => !isPage(key(i))),
+    ...items.filter(i => isPage(key(i)))
+  ]
+  return {
+    uploads: byPagesLast(uploads, u => u.file.key),
+    updates: byPagesLast(updates, f => f.key),
+    deletes,
+    unchanged
+  }
 }

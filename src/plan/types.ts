@@ -1,3 +1,17 @@
+/** Object settings from the inputs, the same for every object. */
+export interface ObjectSettings {
+  acl?: string
+  storageClass?: string
+  sse?: string
+  sseKmsKeyId?: string
+}
+
+/** Everything the action sets on an object besides its content. */
+export interface ObjectHeaders extends ObjectSettings {
+  contentType: string
+  cacheControl?: string
+}
+
 /** A file of the source, hashed and mapped to its key. */
 export interface SourceFile {
   key: string
@@ -6,7 +20,11 @@ export interface SourceFile {
   size: number
   /** Hex MD5 of the content. */
   md5: string
-  contentType: string
+  /** The ETag a multipart upload of this file gets (files above the multipart threshold). */
+  multipartEtag?: string
+  headers: ObjectHeaders
+  /** Digest of `headers`: what the manifest records to notice a header-only change. */
+  headersDigest: string
 }
 
 /** An object as ListObjectsV2 reports it. */
@@ -15,6 +33,14 @@ export interface RemoteObject {
   /** ETag without quotes, lower case. A plain MD5 only for single-part, non-KMS uploads. */
   etag: string
   size: number
+}
+
+/** What is known of an object beyond the listing: from the manifest, or a HEAD request. */
+export interface KnownState {
+  /** Content MD5; undefined when it cannot be told. */
+  md5?: string
+  /** Digest of its headers; undefined when unknown. */
+  headers?: string
 }
 
 export type UploadReason = 'new' | 'changed'
@@ -26,8 +52,10 @@ export interface PlannedUpload {
 
 /** What a deploy will do, as a plain value: printable (dry run), testable, executable. */
 export interface SyncPlan {
-  /** Assets first, HTML pages last, so a new page never links to an asset not yet uploaded. */
+  /** Content to upload: assets first, HTML pages last. */
   uploads: PlannedUpload[]
+  /** Same content, new headers: updated in place (CopyObject), assets first. */
+  updates: SourceFile[]
   /** Keys to delete, only after every upload succeeded. */
   deletes: string[]
   unchanged: SourceFile[]

@@ -1,0 +1,50 @@
+import { headersDigest } from '../../src/plan/headers'
+import type { ObjectHeaders, SourceFile } from '../../src/plan/types'
+import type { DeployConfig } from '../../src/config/config'
+
+/** A SourceFile as the scanner would make it. */
+export function sourceFile(
+  key: string,
+  md5: string,
+  size = 10,
+  headers: Partial<ObjectHeaders> = {}
+): SourceFile {
+  const h: ObjectHeaders = { contentType: 'text/plain; charset=utf-8', ...headers }
+  return {
+    key,
+    relPath: key,
+    absPath: `/src/${key}`,
+    size,
+    md5,
+    headers: h,
+    headersDigest: headersDigest(h)
+  }
+}
+
+/** The config parseConfig gives for no optional input, around `source` and `bucket`. */
+export function baseConfig(source: string, overrides: Partial<DeployConfig> = {}): DeployConfig {
+  return {
+    source,
+    bucket: 'bucket',
+    prefix: '',
+    distributionIds: ['E1ABCDEFGH'],
+    paths: undefined,
+    invalidationMaxPaths: 100,
+    delete: true,
+    maxDeletes: 256,
+    dryRun: false,
+    wait: false,
+    waitTimeoutSeconds: 600,
+    failOnWaitTimeout: false,
+    outsideSymlinks: 'skip',
+    region: 'us-east-1',
+    concurrency: 4,
+    outputsFile: undefined,
+    role: undefined,
+    inScope: () => true,
+    rules: { cacheControl: [], contentType: [] },
+    settings: {},
+    manifestKey: '.s3-cloudfront-deploy.json',
+    ...overrides
+  }
+}

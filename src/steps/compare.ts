@@ -1,0 +1,137 @@
+import type { DeployConfig } from '../config/config'
+import { InputError } from '../config/errors'
+import type { DeployDeps } from '../deploy'
+import { scanSource } from '../local/scan'
+import { listRemote } from '../remote/list'
+import { readManifest } from '../remote/manifest'
+import { headObject } from '../aws/head'
+import { planSync } from '../plan/diff'
+import { formatBytes } from '../plan/describe'
+import { knownFromManifest, emptyManifest, type Manifest } from '../plan/manifest'
+import type { KnownState, RemoteObject, SyncPlan } from '../plan/types'
+import { attempt, describeCause, StepError } from '../errors'
+import { explainAwsError } from '../aws/explain'
+import { mapLimit } from '../util/pool'
+
+export interface Comparison {
+  plan: SyncPlan
+  remote: Map<string, RemoteObject>
+  manifest: Manifest
+  /** The manifest as read (serialized), to skip writing it back unchanged. */
+  manifestText: string | undefined
+  /** False when it could not be read (no s3:GetObject): then it is neither trusted nor written. */
+  manifestUsable: boolean
+  /** HEAD requests made for objects the manifest did not cover. */
+  heads: number
+}
+
+/**
+ * Source and bucket side by side: walk and hash the source while listing the bucket and reading
+ * the manifest (in parallel), then HEAD only the objects the manifest does not vouch for (none in
+ * a steady state), and plan.
+ */
+export async function compare(config: DeployConfig, { s3, log }: DeployDeps): Promise<Comparison> {
+  const target = `s3://${config.bucket}/${config.prefix}`
+  const bucketOp = (what: string, permission: string, resource: string) => ({
+    what,
+    permission,
+    resource,
+    bucket: config.bucket,
+    region: config.region
+  })
+  return log.group(`Compare ${config.source} with ${target}`, async () => {
+    const started = Date.now()
+    const [scan, listed, read] = await Promise.all([
+      scanSource(config.source, {
+        prefix: config.prefix,
+        inScope: config.inScope,
+        rules: config.rules,
+        settings: config.settings
+      }),
+      attempt(
+        bucketOp(`Failed to list ${target}`, 's3:ListBucket', `arn:aws:s3:::${config.bucket}`),
+        listRemote(s3, config.bucket, config.prefix)
+      ),
+      readManifest(s3, config.bucket, config.manifestKey).catch(err => ({ error: err as Error }))
+    ])
+    const outside = scan.skippedLinks.filter(l => l.kind === 'outside')
+    if (outside.length > 0 && config.outsideSymlinks === 'fail') {
+      throw new InputError(
+        `Symbolic link ${outside.map(l => `'${l.relPath}' ${l.reason}`).join(', ')}; outside-symlinks is 'fail'. Links out of the source are never published: remove them, or set outside-symlinks: skip to skip them with a warning.`
+      )
+    }
+    for (const link of scan.skippedLinks) {
+      log.warning(`Skipped symbolic link ${link.relPath}: ${link.reason}; it is not published.`)
+    }
+
+    let manifest = emptyManifest()
+    let manifestText: string | undefined
+    let manifestUsable = true
+    if ('error' in read) {
+      const name = read.error.name
+      if (
+        name !== 'AccessDenied' &&
+        (read.error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !==
+          403
+      ) {
+        const op = bucketOp(
+          `Failed to read the manifest s3://${config.bucket}/${config.manifestKey}`,
+          's3:GetObject',
+          `arn:aws:s3:::${config.bucket}/${config.manifestKey}`
+        )
+        throw new StepError(`${op.what}: ${explainAwsError(read.error, op)}`, read.error)
+      }
+      manifestUsable = false
+      log.warning(
+        `Cannot read the manifest s3://${config.bucket}/${config.manifestKey} (${describeCause(read.error)}): comparing by ETag only, so header-only changes go unnoticed and multipart or SSE-KMS objects are uploaded again. Grant s3:GetObject on it to fix this.`
+      )
+    } else {
+      manifest = read.manifest
+      manifestText = read.serialized
+      if (read.note) log.info(`Manifest s3://${config.bucket}/${config.manifestKey}: ${read.note}`)
+    }
+    // The manifest is the action's own state, never part of the site.
+    const remote = new Map([...listed].filter(([key]) => key !== config.manifestKey))
+
+    // What the manifest vouches for; HEAD the rest (once: the manifest then records them).
+    const known = new Map<string, KnownState>()
+    const unknown = []
+    for (const file of scan.files) {
+      const object = remote.get(file.key)
+      if (!object) continue
+      const state = knownFromManifest(
+        manifest.entries.get(file.key.slice(config.prefix.length)),
+        object
+      )
+      if (state) known.set(file.key, state)
+      else if (manifestUsable) unknown.push({ file, object })
+    }
+    await mapLimit(unknown, config.concurrency, async ({ file, object }) => {
+      const state = await attempt(
+        bucketOp(
+          `Failed to read s3://${config.bucket}/${file.key}`,
+          's3:GetObject',
+          `arn:aws:s3:::${config.bucket}/${config.prefix}*`
+        ),
+        headObject(s3, config.bucket, file, object)
+      )
+      known.set(file.key, state)
+    })
+
+    log.info(
+      `${scan.files.length} file(s), ${formatBytes(scan.bytes)} in the source${scan.excluded ? ` (${scan.excluded} excluded)` : ''}; ${remote.size} object(s) in the bucket${unknown.length ? `; ${unknown.length} checked with HEAD (not in the manifest)` : ''} (${Date.now() - started} ms)`
+    )
+    const plan = planSync(
+      scan.files,
+      remote,
+      {
+        delete: config.delete,
+        prefix: config.prefix,
+        inScope: config.inScope,
+        reserved: new Set([config.manifestKey])
+      },
+      known
+    )
+    return { plan, remote, manifest, manifestText, manifestUsable, heads: unknown.length }
+  })
+}

@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto'
+import type { DeployConfig } from '../config/config'
+import type { DeployDeps, DeployResult, InvalidationTarget } from '../deploy'
+import { readOrigins } from '../aws/distribution'
+import { createInvalidation, waitForInvalidation } from '../aws/invalidate'
+import { isTransientAwsError, retryFor } from '../aws/retry'
+import { callerReference } from '../plan/caller-reference'
+import { foldPaths } from '../plan/fold'
+import { invalidationPaths } from '../plan/invalidation'
+import { originPrefixFor } from '../plan/origin'
+import type { RemoteObject, SyncPlan } from '../plan/types'
+import { attempt, describeCause, StepError } from '../errors'
+
+/** How long to keep retrying CreateInvalidation through TooManyInvalidationsInProgress & co. */
+export const INVALIDATION_RETRY_MS = 5 * 60_000
+
+/**
+ * The paths per distribution, before anything changes: the URLs of what changed, plus any paths
+ * a failed earlier deploy left pending. Reading the distribution (GetDistribution) gives its
+ * origin path, and proves it exists before the first upload.
+ */
+export async function planInvalidations(
+  config: DeployConfig,
+  { cloudfront, log }: DeployDeps,
+  plan: SyncPlan,
+  remote: ReadonlyMap<string, RemoteObject>,
+  pending: Readonly<Record<string, string[]>>
+): Promise<InvalidationTarget[]> {
+  const changedKeys = [
+    ...plan.uploads.map(u => u.file.key),
+    ...plan.updates.map(f => f.key),
+    ...plan.deletes
+  ]
+  const changed = new Set(changedKeys)
+  const unchangedKeys = [
+    ...plan.unchanged.map(f => f.key),
+    ...[...remote.keys()].filter(k => !changed.has(k))
+  ]
+  const targets = await Promise.all(
+    config.distributionIds.map(async distributionId => {
+      const earlier = pending[distributionId] ?? []
+      if (earlier.length > 0) {
+        log.info(
+          `Distribution ${distributionId}: ${earlier.length} path(s) left pending by an earlier deploy are invalidated too.`
+        )
+      }
+      if (changedKeys.length === 0) return { distributionId, paths: earlier }
+      let originPrefix = ''
+      try {
+        const { origins, defaultOriginId } = await readOrigins(cloudfront, distributionId)
+        const origin = originPrefixFor(
+          distributionId,
+          origins,
+          defaultOriginId,
+          config.bucket,
+          config.prefix
+        )
+        if (origin.warning && !config.paths) log.warning(origin.warning)
+        originPrefix = origin.prefix
+      } catch (err) {
+        if (err instanceof Error && err.name === 'NoSuchDistribution') {
+          throw new StepError(
+            `Input 'distribution-id': distribution ${distributionId} does not exist in this account (NoSuchDistribution). Nothing was changed.`,
+            err
+          )
+        }
+        const note = `Could not read distribution ${distributionId} to find its origin path (${describeCause(err)})`
+        if (config.paths) log.debug(note)
+        else
+          log.warning(
+            `${note}. Invalidating /<key> URLs as if it had none; grant cloudfront:GetDistribution to take it into account.`
+          )
+      }
+      const paths = invalidationPaths({
+        changedKeys,
+        unchangedKeys,
+        originPrefix,
+        explicitPaths: config.paths,
+        maxPaths: config.invalidationMaxPaths
+      })
+      return { distributionId, paths: mergePending(paths, earlier, config.invalidationMaxPaths) }
+    })
+  )
+  return targets
+}
+
+/** This deploy's paths and those left pending, folded again if together they are too many. */
+export function mergePending(
+  paths: readonly string[],
+  pending: readonly string[],
+  maxPaths: number
+): string[] {
+  const union = [...new Set([...paths, ...pending])].sort()
+  return union.length <= maxPaths ? union : foldPaths(union, [], { maxPaths })
+}
+
+export async function invalidate(
+  config: DeployConfig,
+  deps: DeployDeps,
+  plan: SyncPlan,
+  result: DeployResult,
+  onCreated: (distributionId: string) => void = () => undefined
+): Promise<void> {
+  const targets = result.targets.filter(t => t.paths.length > 0)
+  if (targets.length === 0) return
+  const { cloudfront, log } = deps
+  await log.group(
+    `Invalidate ${targets.map(t => t.paths.length).join(' + ')} path(s)`,
+    async () => {
+      const digest = contentDigest(plan)
+      for (const { distributionId, paths } of targets) {
+        const reference = callerReference(deps.env, distributionId, paths, digest)
+        const invalidation = await attempt(
+          {
+            what: `Failed to create invalidation for distribution ${distributionId}`,
+            permission: 'cloudfront:CreateInvalidation',
+            resource: `distribution ${distributionId}`
+          },
+          // The same CallerReference on every attempt: a retry never creates a second invalidation.
+          retryFor(() => createInvalidation(cloudfront, distributionId, paths, reference), {
+            maxElapsedMs: INVALIDATION_RETRY_MS,
+            isRetryable: isTransientAwsError,
+            onRetry: (err, n, delay) =>
+              log.warning(
+                `CreateInvalidation on ${distributionId}: ${describeCause(err)}; retry ${n} in ${(delay / 1000).toFixed(1)} s`
+              ),
+            ...deps.clock
+          })
+        )
+        result.invalidations.push(invalidation)
+        onCreated(distributionId)
+        log.info(
+          `Created invalidation ${invalidation.id} on ${distributionId}: ${invalidation.status}`
+        )
+      }
+    }
+  )
+}
+
+/** Waits for each invalidation; returns a message per one still in progress at the timeout. */
+export async function waitForAll(
+  config: DeployConfig,
+  { cloudfront, log, clock }: DeployDeps,
+  result: DeployResult
+) {
+  const timedOut: string[] = []
+  if (result.invalidations.length === 0) return timedOut
+  await log.group('Wait for the invalidation', async () => {
+    for (const invalidation of result.invalidations) {
+      const outcome = await attempt(
+        {
+          what: `Failed to read invalidation ${invalidation.id} on ${invalidation.distributionId}`,
+          permission: 'cloudfront:GetInvalidation',
+          resource: `distribution ${invalidation.distributionId}`
+        },
+        waitForInvalidation(cloudfront, invalidation, {
+          timeoutSeconds: config.waitTimeoutSeconds,
+          ...clock,
+          onPoll: (status, seconds) => log.info(`${invalidation.id}: ${status} after ${seconds} s`)
+        })
+      )
+      invalidation.status = outcome.status
+      if (outcome.timedOut) {
+        const message = `Invalidation ${invalidation.id} on ${invalidation.distributionId} is still ${outcome.status} after the wait-timeout of ${config.waitTimeoutSeconds} s. The deploy itself has succeeded: the files are in the bucket, and CloudFront may serve old copies until the invalidation completes.`
+        log.warning(message)
+        timedOut.push(message)
+      } else {
+        log.info(`${invalidation.id}: ${outcome.status}`)
+      }
+    }
+  })
+  return timedOut
+}
+
+/** A digest of what this deploy changes, part of the CallerReference. */
+function contentDigest(plan: SyncPlan): string {
+  const hash = createHash('sha256')
+  for (const u of plan.uploads) hash.update(`${u.file.key}\0${u.file.md5}\n`)
+  for (const f of plan.updates) hash.update(`${f.key}\0${f.headersDigest}\n`)
+  for (const key of plan.deletes) hash.update(`${key}\0-\n`)
+  return hash.digest('hex')
+}

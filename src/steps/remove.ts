@@ -1,0 +1,29 @@
+import type { DeployConfig } from '../config/config'
+import type { DeployDeps, DeployResult } from '../deploy'
+import { deleteKeys } from '../aws/delete'
+import type { SyncPlan } from '../plan/types'
+import { attempt } from '../errors'
+
+export async function removeObjects(
+  config: DeployConfig,
+  { s3, log }: DeployDeps,
+  plan: SyncPlan,
+  result: DeployResult
+) {
+  if (plan.deletes.length === 0) return
+  await log.group(`Delete ${plan.deletes.length} object(s)`, async () => {
+    await attempt(
+      {
+        what: `Failed to delete from s3://${config.bucket}/${config.prefix}`,
+        permission: 's3:DeleteObject',
+        resource: `arn:aws:s3:::${config.bucket}/${config.prefix}*`,
+        bucket: config.bucket,
+        region: config.region
+      },
+      deleteKeys(s3, config.bucket, plan.deletes, done => {
+        result.deleted = done
+      })
+    )
+    log.info(`Deleted ${result.deleted} object(s)`)
+  })
+}

@@ -1,0 +1,68 @@
+import type { DeployConfig } from '../config/config'
+import type { DeployDeps, DeployResult } from '../deploy'
+import { updateHeaders, uploadFile } from '../aws/upload'
+import { isPage } from '../plan/diff'
+import { formatBytes } from '../plan/describe'
+import type { SourceFile, SyncPlan } from '../plan/types'
+import { attempt } from '../errors'
+import { forEachLimit } from '../util/pool'
+
+/**
+ * Uploads new and changed files and updates headers in place, in two waves: every asset is in
+ * place before the first page that may link to it. The first failure stops new requests.
+ */
+export async function writeObjects(
+  config: DeployConfig,
+  { s3, log }: DeployDeps,
+  plan: SyncPlan,
+  result: DeployResult
+) {
+  const work = [
+    ...plan.uploads.map(u => ({ file: u.file, headersOnly: false })),
+    ...plan.updates.map(file => ({ file, headersOnly: true }))
+  ]
+  if (work.length === 0) return
+  const title = [
+    plan.uploads.length ? `Upload ${plan.uploads.length} file(s)` : '',
+    plan.updates.length ? `update headers of ${plan.updates.length}` : ''
+  ]
+    .filter(Boolean)
+    .join(', ')
+  await log.group(title.charAt(0).toUpperCase() + title.slice(1), async () => {
+    const total = plan.uploads.reduce((sum, u) => sum + u.file.size, 0)
+    let bytes = 0
+    const permission = [
+      config.settings.acl ? 's3:PutObject and s3:PutObjectAcl' : 's3:PutObject',
+      config.settings.sse?.startsWith('aws:kms') ? ' (and kms:GenerateDataKey on the key)' : ''
+    ].join('')
+    const write = async (file: SourceFile, headersOnly: boolean) => {
+      const etag = await attempt(
+        {
+          what: headersOnly
+            ? `Failed to update the headers of s3://${config.bucket}/${file.key}`
+            : `Failed to upload ${file.relPath} to s3://${config.bucket}/${file.key}`,
+          permission: headersOnly ? `${permission} and s3:GetObject` : permission,
+          resource: `arn:aws:s3:::${config.bucket}/${config.prefix}*`,
+          bucket: config.bucket,
+          region: config.region
+        },
+        headersOnly ? updateHeaders(s3, config.bucket, file) : uploadFile(s3, config.bucket, file)
+      )
+      result.written.push({ file, etag })
+      if (headersOnly) result.updated++
+      else {
+        result.uploaded++
+        bytes += file.size
+      }
+    }
+    for (const pages of [false, true]) {
+      const wave = work.filter(w => isPage(w.file.key) === pages)
+      await forEachLimit(wave, config.concurrency, w => write(w.file, w.headersOnly))
+    }
+    const parts = [
+      `Uploaded ${result.uploaded} file(s), ${formatBytes(bytes)} of ${formatBytes(total)}`
+    ]
+    if (plan.updates.length) parts.push(`updated the headers of ${result.updated}`)
+    log.info(parts.join('; '))
+  })
+}
