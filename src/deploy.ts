@@ -27,6 +27,8 @@ export interface DeployDeps {
   env: NodeJS.ProcessEnv
   /** Injectable so tests don't wait. */
   clock?: Clock
+  /** How often long phases print their progress (default 10 s). */
+  progressIntervalMs?: number
 }
 
 /** The paths planned for one distribution. */

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { readInputs } from './config/read'
 import { parseConfig, type DeployConfig } from './config/config'
 import { helpText } from './config/help'
+import { version as VERSION } from '../package.json'
 import { InputError } from './config/errors'
 import { detectPlatform, type Platform } from './platform'
 import { deploy, emptyResult, type DeployResult } from './deploy'
@@ -34,6 +35,10 @@ export async function run(
     const command = readInputs(argv, env)
     if (command.help) {
       process.stdout.write(helpText())
+      return
+    }
+    if (command.version) {
+      process.stdout.write(`${VERSION}\n`)
       return
     }
     // Masked as soon as it is read, before anything could print it.

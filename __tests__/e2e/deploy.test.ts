@@ -334,4 +334,13 @@ test('--help lists every input as a flag', async () => {
   const run = await runGitLab({ endpoint: moto.endpoint, cwd: dir, inputs: {}, args: ['--help'] })
   expect(run.code).toBe(0)
   for (const input of INPUTS) expect(run.stdout).toContain(`--${input.name}`)
+  const version = await runGitLab({
+    endpoint: moto.endpoint,
+    cwd: dir,
+    inputs: {},
+    args: ['--version']
+  })
+  expect(version.stdout.trim()).toBe(
+    JSON.parse(await readFile(path.join(__dirname, '../../package.json'), 'utf8')).version
+  )
 })

@@ -606,3 +606,25 @@ test('without s3:GetObject on the manifest: a warning, ETag-only comparison, no 
   expect(result.plan!.unchanged.map(f => f.key)).toEqual(['css/site.css'])
   expect(result.uploaded).toBe(3)
 })
+
+test('a long upload prints its progress at an interval, not a line per file', async () => {
+  let release: () => void = () => undefined
+  const gate = new Promise<void>(r => (release = r))
+  let puts = 0
+  s3Mock.on(PutObjectCommand).callsFake(async () => {
+    // The first two uploads finish at once; the rest wait until progress has been printed.
+    if (++puts > 2) await gate
+    return {}
+  })
+  const run = deploy(
+    await config({ concurrency: 2, distributionIds: [] }),
+    { s3, cloudfront, log, env: {}, progressIntervalMs: 20 },
+    emptyResult(false)
+  )
+  await new Promise(r => setTimeout(r, 70))
+  release()
+  await run
+  const lines = log.lines.filter(l => l.startsWith('Progress: '))
+  expect(lines.length).toBeGreaterThanOrEqual(2)
+  expect(lines[0]).toMatch(/^Progress: 2\/4 files, \d+ B\/\d+ B \(\d+%\)$/)
+})

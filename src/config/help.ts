@@ -16,6 +16,8 @@ export function helpText(): string {
     ...flags,
     '  -h, --help',
     '      Show this help.',
+    '  --version',
+    '      Show the version.',
     '',
     'Outputs (GitHub step outputs; with --outputs-file, a dotenv file with NAME_IN_CAPITALS=value):',
     ...OUTPUTS.map(o => `  ${o.name}: ${o.description}`),

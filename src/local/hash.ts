@@ -13,48 +13,46 @@ export interface FileDigest {
 const CHUNK = 1024 * 1024
 
 /**
- * MD5 of a file read in 1 MiB chunks, so a 2 GB video costs 1 MiB of memory. Files above the
- * multipart threshold also get their parts' MD5s, to predict (and later verify) the ETag of
- * their multipart upload. The size is what was actually read.
+ * MD5 of a file read in chunks (at most 1 MiB), so a 2 GB video costs one buffer of memory.
+ * Past the first part size, the parts' MD5s are kept too, to predict (and later verify) the ETag
+ * of a multipart upload; small files pay nothing for it, not even a stat. The size is what was
+ * actually read.
  */
 export async function hashFile(
   absPath: string,
   buffer: Buffer<ArrayBufferLike> = Buffer.allocUnsafe(CHUNK)
 ): Promise<FileDigest> {
   const hash = createHash('md5')
-  const handle = await open(absPath, 'r')
+  const parts: Buffer[] = []
+  // The current part's MD5, from the second part on; the first part's is the running hash.
+  let part: Hash | undefined
+  let inPart = 0
   let size = 0
+  const handle = await open(absPath, 'r')
   try {
-    const parts: Buffer[] | undefined =
-      (await handle.stat()).size > MULTIPART_THRESHOLD ? [] : undefined
-    let part: Hash | undefined
-    let inPart = 0
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, CHUNK), null)
       if (bytesRead === 0) break
-      let chunk = buffer.subarray(0, bytesRead)
-      hash.update(chunk)
       size += bytesRead
-      // Part boundaries can fall inside a chunk when the buffer is not a divisor of PART_SIZE.
-      while (parts && chunk.length > 0) {
-        part ??= createHash('md5')
-        const take = Math.min(chunk.length, PART_SIZE - inPart)
-        part.update(chunk.subarray(0, take))
-        inPart += take
-        chunk = chunk.subarray(take)
+      let chunk = buffer.subarray(0, bytesRead)
+      while (chunk.length > 0) {
+        const piece = chunk.subarray(0, Math.min(chunk.length, PART_SIZE - inPart))
+        hash.update(piece)
+        part?.update(piece)
+        inPart += piece.length
+        chunk = chunk.subarray(piece.length)
         if (inPart === PART_SIZE) {
-          parts.push(part.digest())
-          part = undefined
+          parts.push(part ? part.digest() : hash.copy().digest())
+          part = createHash('md5')
           inPart = 0
         }
       }
     }
-    if (parts && part) parts.push(part.digest())
-    const md5 = hash.digest('hex')
-    return parts && size > MULTIPART_THRESHOLD
-      ? { md5, size, multipartEtag: multipartEtag(parts) }
-      : { md5, size }
   } finally {
     await handle.close()
   }
+  const md5 = hash.digest('hex')
+  if (size <= MULTIPART_THRESHOLD) return { md5, size }
+  if (inPart > 0) parts.push((part as Hash).digest())
+  return { md5, size, multipartEtag: multipartEtag(parts) }
 }

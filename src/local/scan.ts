@@ -1,9 +1,9 @@
-import { walkSource, type SkippedLink } from './walk'
-import { hashFile } from './hash'
+import { absolutePath, walkSource, type SkippedLink } from './walk'
+import { hashFile, type FileDigest } from './hash'
 import { mapLimit } from '../util/pool'
 import { keyFor } from '../plan/keys'
 import { headersDigest, headersFor, type HeaderRules } from '../plan/headers'
-import type { ObjectSettings, SourceFile } from '../plan/types'
+import type { ObjectHeaders, ObjectSettings, SourceFile } from '../plan/types'
 
 export interface ScanOptions {
   prefix: string
@@ -21,29 +21,64 @@ export interface ScanResult {
   bytes: number
 }
 
-/** Files read at once while hashing: enough to keep the disk busy, 1 MiB of buffer each. */
+/** Files read at once while hashing: enough to keep the disk busy. */
 const HASH_CONCURRENCY = 16
+/** Read size while hashing: most site files fit in one read; big ones stream through it. */
+const HASH_BUFFER = 512 * 1024
+
+/** A SourceFile whose absolute path is derived when needed: 100,000 of them stay small. */
+class ScannedFile implements SourceFile {
+  readonly size: number
+  readonly md5: string
+  readonly multipartEtag?: string
+  constructor(
+    private readonly root: string,
+    readonly key: string,
+    readonly relPath: string,
+    digest: FileDigest,
+    readonly headers: ObjectHeaders,
+    readonly headersDigest: string
+  ) {
+    this.size = digest.size
+    this.md5 = digest.md5
+    if (digest.multipartEtag) this.multipartEtag = digest.multipartEtag
+  }
+
+  get absPath(): string {
+    return absolutePath(this.root, this.relPath)
+  }
+}
 
 /** Walks the source and hashes every file in scope, mapping each to its key and headers. */
 export async function scanSource(source: string, options: ScanOptions): Promise<ScanResult> {
   const { files: found, skippedLinks } = await walkSource(source)
-  const inScope = found.filter(f => options.inScope(f.relPath))
-  const free = Array.from({ length: HASH_CONCURRENCY }, () => Buffer.allocUnsafe(1024 * 1024))
+  const inScope = found.filter(relPath => options.inScope(relPath))
+  const free = Array.from({ length: HASH_CONCURRENCY }, () => Buffer.allocUnsafe(HASH_BUFFER))
   let bytes = 0
-  const files = await mapLimit(inScope, HASH_CONCURRENCY, async f => {
+  // Few distinct header sets exist (one per rule and type): share them, so 100,000 files do
+  // not carry 100,000 copies.
+  const shared = new Map<string, { headers: ObjectHeaders; digest: string }>()
+  const headersOf = (relPath: string) => {
+    const headers = headersFor(relPath, options.rules, options.settings)
+    const id = JSON.stringify(headers)
+    let entry = shared.get(id)
+    if (!entry) shared.set(id, (entry = { headers, digest: headersDigest(headers) }))
+    return entry
+  }
+  const files = await mapLimit(inScope, HASH_CONCURRENCY, async (relPath): Promise<SourceFile> => {
     const buffer = free.pop() as (typeof free)[number]
     try {
-      const digest = await hashFile(f.absPath, buffer)
+      const digest = await hashFile(absolutePath(source, relPath), buffer)
       bytes += digest.size
-      const headers = headersFor(f.relPath, options.rules, options.settings)
-      return {
-        key: keyFor(options.prefix, f.relPath),
-        relPath: f.relPath,
-        absPath: f.absPath,
-        ...digest,
+      const { headers, digest: headersDigest } = headersOf(relPath)
+      return new ScannedFile(
+        source,
+        keyFor(options.prefix, relPath),
+        relPath,
+        digest,
         headers,
-        headersDigest: headersDigest(headers)
-      }
+        headersDigest
+      )
     } finally {
       free.push(buffer)
     }

@@ -2,10 +2,12 @@ import * as path from 'node:path'
 import { readdir, realpath, stat } from 'node:fs/promises'
 import { InputError } from '../config/errors'
 
-export interface FoundFile {
-  /** Relative to the source, '/'-separated whatever the OS. */
-  relPath: string
-  absPath: string
+/** A path relative to the source, '/'-separated whatever the OS. */
+export type FoundFile = string
+
+/** The file on disk (through any link inside the source) for a path the walk found. */
+export function absolutePath(root: string, relPath: string): string {
+  return path.join(root, ...relPath.split('/'))
 }
 
 export interface SkippedLink {
@@ -41,7 +43,7 @@ export async function walkSource(root: string): Promise<WalkResult> {
       const abs = path.join(dir.abs, entry.name)
       const rel = dir.rel === '' ? entry.name : `${dir.rel}/${entry.name}`
       if (entry.isFile()) {
-        files.push({ relPath: rel, absPath: abs })
+        files.push(rel)
       } else if (entry.isDirectory()) {
         const real = path.join(dir.real, entry.name)
         stack.push({ abs, rel, real, ancestors: new Set([...dir.ancestors, real]) })
@@ -63,7 +65,7 @@ export async function walkSource(root: string): Promise<WalkResult> {
         }
         const target = await stat(real)
         if (target.isFile()) {
-          files.push({ relPath: rel, absPath: abs })
+          files.push(rel)
         } else if (target.isDirectory()) {
           if (dir.ancestors.has(real)) {
             skippedLinks.push({ relPath: rel, kind: 'loop', reason: 'link loop' })
@@ -74,7 +76,7 @@ export async function walkSource(root: string): Promise<WalkResult> {
       }
     }
   }
-  files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0))
+  files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   if (files.length === 0) {
     throw new InputError(
       `Input 'source' is an empty folder ('${root}'): build the site first, or point 'source' at the build output.`

@@ -41,16 +41,24 @@ export async function compare(config: DeployConfig, { s3, log }: DeployDeps): Pr
   })
   return log.group(`Compare ${config.source} with ${target}`, async () => {
     const started = Date.now()
-    const [scan, listed, read] = await Promise.all([
-      scanSource(config.source, {
-        prefix: config.prefix,
-        inScope: config.inScope,
-        rules: config.rules,
-        settings: config.settings
-      }),
-      attempt(
-        bucketOp(`Failed to list ${target}`, 's3:ListBucket', `arn:aws:s3:::${config.bucket}`),
-        listRemote(s3, config.bucket, config.prefix)
+    const timed = async <T>(work: Promise<T>): Promise<[T, number]> => [
+      await work,
+      Date.now() - started
+    ]
+    const [[scan, scanMs], [listed, listMs], read] = await Promise.all([
+      timed(
+        scanSource(config.source, {
+          prefix: config.prefix,
+          inScope: config.inScope,
+          rules: config.rules,
+          settings: config.settings
+        })
+      ),
+      timed(
+        attempt(
+          bucketOp(`Failed to list ${target}`, 's3:ListBucket', `arn:aws:s3:::${config.bucket}`),
+          listRemote(s3, config.bucket, config.prefix)
+        )
       ),
       readManifest(s3, config.bucket, config.manifestKey).catch(err => ({ error: err as Error }))
     ])
@@ -118,8 +126,13 @@ export async function compare(config: DeployConfig, { s3, log }: DeployDeps): Pr
       known.set(file.key, state)
     })
 
+    const rate = (n: number, ms: number) =>
+      Math.round((n / Math.max(ms, 1)) * 1000).toLocaleString('en')
     log.info(
-      `${scan.files.length} file(s), ${formatBytes(scan.bytes)} in the source${scan.excluded ? ` (${scan.excluded} excluded)` : ''}; ${remote.size} object(s) in the bucket${unknown.length ? `; ${unknown.length} checked with HEAD (not in the manifest)` : ''} (${Date.now() - started} ms)`
+      `Hashed ${scan.files.length} file(s), ${formatBytes(scan.bytes)} in ${scanMs} ms (${rate(scan.files.length, scanMs)} files/s)${scan.excluded ? `; ${scan.excluded} excluded` : ''}`
+    )
+    log.info(
+      `Listed ${remote.size} object(s) in the bucket in ${listMs} ms${unknown.length ? `; checked ${unknown.length} with HEAD (not in the manifest)` : ''}`
     )
     const plan = planSync(
       scan.files,

@@ -6,6 +6,7 @@ import { formatBytes } from '../plan/describe'
 import type { SourceFile, SyncPlan } from '../plan/types'
 import { attempt } from '../errors'
 import { forEachLimit } from '../util/pool'
+import { startProgress } from '../util/progress'
 
 /**
  * Uploads new and changed files and updates headers in place, in two waves: every asset is in
@@ -13,7 +14,7 @@ import { forEachLimit } from '../util/pool'
  */
 export async function writeObjects(
   config: DeployConfig,
-  { s3, log }: DeployDeps,
+  { s3, log, progressIntervalMs }: DeployDeps,
   plan: SyncPlan,
   result: DeployResult
 ) {
@@ -31,6 +32,13 @@ export async function writeObjects(
   await log.group(title.charAt(0).toUpperCase() + title.slice(1), async () => {
     const total = plan.uploads.reduce((sum, u) => sum + u.file.size, 0)
     let bytes = 0
+    const progress = startProgress(
+      'Progress',
+      work.length,
+      total,
+      line => log.info(line),
+      progressIntervalMs
+    )
     const permission = [
       config.settings.acl ? 's3:PutObject and s3:PutObjectAcl' : 's3:PutObject',
       config.settings.sse?.startsWith('aws:kms') ? ' (and kms:GenerateDataKey on the key)' : ''
@@ -49,15 +57,22 @@ export async function writeObjects(
         headersOnly ? updateHeaders(s3, config.bucket, file) : uploadFile(s3, config.bucket, file)
       )
       result.written.push({ file, etag })
-      if (headersOnly) result.updated++
-      else {
+      if (headersOnly) {
+        result.updated++
+        progress.add(0)
+      } else {
         result.uploaded++
         bytes += file.size
+        progress.add(file.size)
       }
     }
-    for (const pages of [false, true]) {
-      const wave = work.filter(w => isPage(w.file.key) === pages)
-      await forEachLimit(wave, config.concurrency, w => write(w.file, w.headersOnly))
+    try {
+      for (const pages of [false, true]) {
+        const wave = work.filter(w => isPage(w.file.key) === pages)
+        await forEachLimit(wave, config.concurrency, w => write(w.file, w.headersOnly))
+      }
+    } finally {
+      progress.stop()
     }
     const parts = [
       `Uploaded ${result.uploaded} file(s), ${formatBytes(bytes)} of ${formatBytes(total)}`
