@@ -7,7 +7,7 @@ import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { parse, stringify } from 'yaml'
-import { startMoto, type Moto } from '../helpers/moto'
+import { motoSuite } from '../helpers/moto'
 import {
   aws,
   createBucket,
@@ -24,13 +24,7 @@ const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name)
 const TOKEN =
   'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9qZWN0X3BhdGg6bXktZ3JvdXAvbXktc2l0ZSJ9.Z2l0bGFiLXNpZ25hdHVyZQ'
 
-let moto: Moto
-beforeAll(async () => {
-  moto = await startMoto()
-})
-afterAll(async () => {
-  await moto?.stop()
-})
+const moto = motoSuite('runner')
 
 function exec(
   command: string,

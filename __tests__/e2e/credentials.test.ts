@@ -4,14 +4,8 @@
  */
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { startMoto, type Moto } from '../helpers/moto'
-import {
-  awsEnv,
-  createBucket,
-  createDistribution,
-  listInvalidations,
-  listObjects
-} from '../helpers/aws'
+import { motoSuite } from '../helpers/moto'
+import { awsEnv, createDistribution, listInvalidations, listObjects } from '../helpers/aws'
 import { assertNoSecrets, runGitHub, runGitLab, type RunResult } from '../helpers/action'
 import { makeSite } from '../helpers/site'
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy'
@@ -21,18 +15,10 @@ const ROLE = 'arn:aws:iam::123456789012:role/site-deployer'
 const TOKEN =
   'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJwcm9qZWN0X3BhdGg6Z3JvdXAvc2l0ZSIsImF1ZCI6InN0cy5hbWF6b25hd3MuY29tIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg'
 
-let moto: Moto
-let count = 0
-beforeAll(async () => {
-  moto = await startMoto()
-})
-afterAll(async () => {
-  await moto?.stop()
-})
+const moto = motoSuite('creds')
 
 async function setup() {
-  const bucket = `creds-${++count}-${Date.now()}`
-  await createBucket(moto.endpoint, bucket)
+  const bucket = await moto.newBucket()
   const distribution = await createDistribution(moto.endpoint, '', `${bucket}.s3.amazonaws.com`)
   const source = await makeSite({ 'index.html': 'home', 'css/a.css': 'a' })
   const proxy = await startFaultProxy({ target: moto.endpoint })

@@ -5,9 +5,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { startMoto, type Moto } from '../helpers/moto'
+import { motoSuite } from '../helpers/moto'
 import {
-  createBucket,
   createDistribution,
   getInvalidationPaths,
   downloadAll,
@@ -19,20 +18,8 @@ import {
 import { runGitHub, runGitLab } from '../helpers/action'
 import { makeSite, sampleSite, touchAll, writeFiles } from '../helpers/site'
 
-let moto: Moto
-let bucketCount = 0
-const newBucket = async () => {
-  const name = `site-${++bucketCount}-${Date.now()}`
-  await createBucket(moto.endpoint, name)
-  return name
-}
-
-beforeAll(async () => {
-  moto = await startMoto()
-})
-afterAll(async () => {
-  await moto?.stop()
-})
+const moto = motoSuite('site')
+const newBucket = () => moto.newBucket()
 
 const EXPECTED_TYPES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',

@@ -1,9 +1,8 @@
 /** Which paths get invalidated, end to end: the bundled action against moto_server. */
 import { rm } from 'node:fs/promises'
 import * as path from 'node:path'
-import { startMoto, type Moto } from '../helpers/moto'
+import { motoSuite } from '../helpers/moto'
 import {
-  createBucket,
   createDistribution,
   getInvalidationPaths,
   listInvalidations,
@@ -12,20 +11,8 @@ import {
 import { runGitHub, runGitLab } from '../helpers/action'
 import { makeSite, writeFiles } from '../helpers/site'
 
-let moto: Moto
-let count = 0
-const newBucket = async () => {
-  const name = `inv-${++count}-${Date.now()}`
-  await createBucket(moto.endpoint, name)
-  return name
-}
-
-beforeAll(async () => {
-  moto = await startMoto()
-})
-afterAll(async () => {
-  await moto?.stop()
-})
+const moto = motoSuite('inv')
+const newBucket = () => moto.newBucket()
 
 /** A blog: home, about, 80 posts, a stylesheet. */
 function blog(): Record<string, string> {

@@ -3,10 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { startMoto, type Moto } from '../helpers/moto'
+import { motoSuite } from '../helpers/moto'
 import {
   aws,
-  createBucket,
   createDistribution,
   getInvalidationPaths,
   headObject,
@@ -17,19 +16,8 @@ import { runGitHub, runGitLab } from '../helpers/action'
 import { makeSite } from '../helpers/site'
 import { startFaultProxy } from '../helpers/fault-proxy'
 
-let moto: Moto
-let count = 0
-const newBucket = async () => {
-  const name = `rules-${++count}-${Date.now()}`
-  await createBucket(moto.endpoint, name)
-  return name
-}
-beforeAll(async () => {
-  moto = await startMoto()
-})
-afterAll(async () => {
-  await moto?.stop()
-})
+const moto = motoSuite('rules')
+const newBucket = () => moto.newBucket()
 
 const SITE = {
   'index.html': '<h1>home</h1>',

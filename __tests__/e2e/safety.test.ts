@@ -6,11 +6,10 @@
 import { mkdir, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { startMoto, type Moto } from '../helpers/moto'
+import { motoSuite } from '../helpers/moto'
 import {
   aws,
   MANIFEST,
-  createBucket,
   createDistribution,
   downloadAll,
   listInvalidations,
@@ -18,22 +17,10 @@ import {
 } from '../helpers/aws'
 import { runGitHub, runGitLab, type RunResult } from '../helpers/action'
 import { makeSite } from '../helpers/site'
-import { startFaultProxy, type LoggedRequest } from '../helpers/fault-proxy'
+import { startFaultProxy, type FaultProxyOptions, type LoggedRequest } from '../helpers/fault-proxy'
 
-let moto: Moto
-let count = 0
-const newBucket = async () => {
-  const name = `safe-${++count}-${Date.now()}`
-  await createBucket(moto.endpoint, name)
-  return name
-}
-
-beforeAll(async () => {
-  moto = await startMoto()
-})
-afterAll(async () => {
-  await moto?.stop()
-})
+const moto = motoSuite('safe')
+const newBucket = () => moto.newBucket()
 
 /** A site of `pages` HTML pages and `assets` CSS/JS/image files. */
 function site(pages: number, assets: number, version = 'v1'): Record<string, string> {
@@ -192,6 +179,19 @@ test('a symlink to /etc publishes nothing; with outside-symlinks: fail the deplo
 })
 
 describe('through a fault-injecting proxy', () => {
+  /** A site, a bucket holding two objects the deploy will delete, a distribution, a proxy. */
+  async function deployThroughFaults(
+    files: Record<string, string>,
+    faults: Omit<FaultProxyOptions, 'target'>
+  ) {
+    const source = await makeSite(files)
+    const bucket = await newBucket()
+    await seed(bucket, ['old/gone-1.html', 'old/gone-2.css'])
+    const distribution = await createDistribution(moto.endpoint, '', `${bucket}.s3.amazonaws.com`)
+    const proxy = await startFaultProxy({ target: moto.endpoint, ...faults })
+    return { files, source, bucket, distribution, proxy }
+  }
+
   /** What the log shows, in order: asset uploads, page uploads, the invalidation, the deletion. */
   function phases(requests: LoggedRequest[], bucket: string): string[] {
     const phase = (r: LoggedRequest) => {
@@ -212,18 +212,15 @@ describe('through a fault-injecting proxy', () => {
   }
 
   test('20% 503 SlowDown, resets and a throttled invalidation: the deploy lands byte for byte, in a safe order', async () => {
-    const files = site(60, 120)
-    const source = await makeSite(files)
-    const bucket = await newBucket()
-    await seed(bucket, ['old/gone-1.html', 'old/gone-2.css'])
-    const distribution = await createDistribution(moto.endpoint, '', `${bucket}.s3.amazonaws.com`)
-    const proxy = await startFaultProxy({
-      target: moto.endpoint,
-      slowDownRate: 0.2,
-      resetRate: 0.05,
-      throttleInvalidations: 1,
-      seed: 7
-    })
+    const { files, source, bucket, distribution, proxy } = await deployThroughFaults(
+      site(60, 120),
+      {
+        slowDownRate: 0.2,
+        resetRate: 0.05,
+        throttleInvalidations: 1,
+        seed: 7
+      }
+    )
     try {
       const run = await runGitHub({
         endpoint: proxy.url,
@@ -260,13 +257,7 @@ describe('through a fault-injecting proxy', () => {
   })
 
   test('a failure midway leaves no deletions behind, says what was not done, and a rerun converges', async () => {
-    const files = site(10, 30)
-    const source = await makeSite(files)
-    const bucket = await newBucket()
-    await seed(bucket, ['old/gone-1.html', 'old/gone-2.css'])
-    const distribution = await createDistribution(moto.endpoint, '', `${bucket}.s3.amazonaws.com`)
-    const proxy = await startFaultProxy({
-      target: moto.endpoint,
+    const { files, source, bucket, distribution, proxy } = await deployThroughFaults(site(10, 30), {
       fail: (method, path) =>
         method === 'PUT' && path.endsWith('/assets/file-21.css')
           ? { status: 403, code: 'AccessDenied', message: 'Access Denied' }

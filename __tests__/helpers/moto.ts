@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { createBucket } from './aws'
 import * as net from 'node:net'
 
 export interface Moto {
@@ -73,4 +74,39 @@ export function stopProcess(child: ChildProcess): Promise<void> {
     })
     child.kill('SIGTERM')
   })
+}
+
+export interface MotoSuite {
+  readonly endpoint: string
+  /** A fresh bucket for one test, so tests never see each other's objects. */
+  newBucket(): Promise<string>
+}
+
+/**
+ * One moto_server per test file: started before its tests, stopped (by PID) after them. Call at
+ * the top level of a test file.
+ */
+export function motoSuite(bucketPrefix: string): MotoSuite {
+  let moto: Moto | undefined
+  let count = 0
+  beforeAll(async () => {
+    moto = await startMoto()
+  })
+  afterAll(async () => {
+    await moto?.stop()
+  })
+  const running = (): Moto => {
+    if (!moto) throw new Error('moto_server is not running')
+    return moto
+  }
+  return {
+    get endpoint() {
+      return running().endpoint
+    },
+    async newBucket() {
+      const name = `${bucketPrefix}-${++count}-${Date.now()}`
+      await createBucket(running().endpoint, name)
+      return name
+    }
+  }
 }
