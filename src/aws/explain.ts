@@ -29,6 +29,16 @@ const REJECTED_CREDENTIALS = new Set([
   'TokenRefreshRequired'
 ])
 
+/** AccessDenied however S3 words it (a HEAD has no body: only the 403). */
+export function isAccessDenied(err: unknown): boolean {
+  if (!(err instanceof Error)) return false
+  const e = err as AwsError
+  return (
+    ['AccessDenied', 'AccessDeniedException', 'Forbidden'].includes(e.name) ||
+    e.$metadata?.httpStatusCode === 403
+  )
+}
+
 /** One line that says what went wrong and what to do about it. */
 export function explainAwsError(err: unknown, op: AwsOperation): string {
   if (!(err instanceof Error)) return String(err)

@@ -2,8 +2,3 @@
 export function keyFor(prefix: string, relPath: string): string {
   return prefix + relPath
 }
-
-/** The path relative to the prefix, for a key listed under it. */
-export function relPathOf(prefix: string, key: string): string {
-  return key.startsWith(prefix) ? key.slice(prefix.length) : key
-}

@@ -1,16 +1,23 @@
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { emptyManifest, parseManifest, serializeManifest, type Manifest } from '../plan/manifest'
+import { isAccessDenied } from '../aws/explain'
+import { describeCause } from '../errors'
 
 export interface ReadManifest {
   manifest: Manifest
-  /** Why there is none, when there is none (first deploy, unreadable, ...). */
+  /** False when reading it was denied: then it is neither trusted nor written. */
+  usable: boolean
+  /** Why there is none, when there is none (first deploy, corrupt, denied). */
   note?: string
   /** What was read, to skip writing it back unchanged. */
   serialized?: string
 }
 
-/** One GetObject. A missing or unreadable manifest is an empty one: the sync still works. */
+/**
+ * One GetObject. A missing or corrupt manifest is an empty one, and one we may not read is an
+ * unusable one: the sync still works. Any other error is thrown.
+ */
 export async function readManifest(
   s3: S3Client,
   bucket: string,
@@ -23,7 +30,9 @@ export async function readManifest(
   } catch (err) {
     const name = (err as Error).name
     if (name === 'NoSuchKey' || name === 'NotFound')
-      return { manifest: emptyManifest(), note: 'none yet' }
+      return { manifest: emptyManifest(), usable: true, note: 'none yet' }
+    if (isAccessDenied(err))
+      return { manifest: emptyManifest(), usable: false, note: describeCause(err) }
     throw err
   }
   try {
@@ -33,9 +42,13 @@ export async function readManifest(
       'utf8'
     )
     const manifest = parseManifest(text)
-    return { manifest, serialized: serializeManifest(manifest) }
+    return { manifest, usable: true, serialized: serializeManifest(manifest) }
   } catch (err) {
-    return { manifest: emptyManifest(), note: `unreadable (${(err as Error).message}), ignored` }
+    return {
+      manifest: emptyManifest(),
+      usable: true,
+      note: `unreadable (${(err as Error).message}), ignored`
+    }
   }
 }
 

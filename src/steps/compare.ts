@@ -7,10 +7,9 @@ import { readManifest } from '../remote/manifest'
 import { headObject } from '../aws/head'
 import { planSync } from '../plan/diff'
 import { formatBytes } from '../plan/describe'
-import { knownFromManifest, emptyManifest, type Manifest } from '../plan/manifest'
+import { knownFromManifest, type Manifest } from '../plan/manifest'
 import type { KnownState, RemoteObject, SyncPlan } from '../plan/types'
-import { attempt, describeCause, StepError } from '../errors'
-import { explainAwsError } from '../aws/explain'
+import { attempt } from '../errors'
 import { mapLimit } from '../util/pool'
 
 export interface Comparison {
@@ -60,7 +59,14 @@ export async function compare(config: DeployConfig, { s3, log }: DeployDeps): Pr
           listRemote(s3, config.bucket, config.prefix)
         )
       ),
-      readManifest(s3, config.bucket, config.manifestKey).catch(err => ({ error: err as Error }))
+      attempt(
+        bucketOp(
+          `Failed to read the manifest s3://${config.bucket}/${config.manifestKey}`,
+          's3:GetObject',
+          `arn:aws:s3:::${config.bucket}/${config.manifestKey}`
+        ),
+        readManifest(s3, config.bucket, config.manifestKey)
+      )
     ])
     const outside = scan.skippedLinks.filter(l => l.kind === 'outside')
     if (outside.length > 0 && config.outsideSymlinks === 'fail') {
@@ -72,31 +78,13 @@ export async function compare(config: DeployConfig, { s3, log }: DeployDeps): Pr
       log.warning(`Skipped symbolic link ${link.relPath}: ${link.reason}; it is not published.`)
     }
 
-    let manifest = emptyManifest()
-    let manifestText: string | undefined
-    let manifestUsable = true
-    if ('error' in read) {
-      const name = read.error.name
-      if (
-        name !== 'AccessDenied' &&
-        (read.error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !==
-          403
-      ) {
-        const op = bucketOp(
-          `Failed to read the manifest s3://${config.bucket}/${config.manifestKey}`,
-          's3:GetObject',
-          `arn:aws:s3:::${config.bucket}/${config.manifestKey}`
-        )
-        throw new StepError(`${op.what}: ${explainAwsError(read.error, op)}`, read.error)
-      }
-      manifestUsable = false
+    const { manifest, usable: manifestUsable } = read
+    if (!manifestUsable) {
       log.warning(
-        `Cannot read the manifest s3://${config.bucket}/${config.manifestKey} (${describeCause(read.error)}): comparing by ETag only, so header-only changes go unnoticed and multipart or SSE-KMS objects are uploaded again. Grant s3:GetObject on it to fix this.`
+        `Cannot read the manifest s3://${config.bucket}/${config.manifestKey} (${read.note}): comparing by ETag only, so header-only changes go unnoticed and multipart or SSE-KMS objects are uploaded again. Grant s3:GetObject on it to fix this.`
       )
-    } else {
-      manifest = read.manifest
-      manifestText = read.serialized
-      if (read.note) log.info(`Manifest s3://${config.bucket}/${config.manifestKey}: ${read.note}`)
+    } else if (read.note) {
+      log.info(`Manifest s3://${config.bucket}/${config.manifestKey}: ${read.note}`)
     }
     // The manifest is the action's own state, never part of the site.
     const remote = new Map([...listed].filter(([key]) => key !== config.manifestKey))
@@ -145,6 +133,13 @@ export async function compare(config: DeployConfig, { s3, log }: DeployDeps): Pr
       },
       known
     )
-    return { plan, remote, manifest, manifestText, manifestUsable, heads: unknown.length }
+    return {
+      plan,
+      remote,
+      manifest,
+      manifestText: read.serialized,
+      manifestUsable,
+      heads: unknown.length
+    }
   })
 }
