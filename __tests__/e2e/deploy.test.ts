@@ -331,3 +331,24 @@ test('--help lists every input as a flag', async () => {
     JSON.parse(await readFile(path.join(__dirname, '../../package.json'), 'utf8')).version
   )
 })
+
+test('service-specific endpoints (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_CLOUDFRONT) are honoured', async () => {
+  const site = await makeSite({ 'index.html': 'per-service endpoints' })
+  const bucket = await newBucket()
+  const distribution = await createDistribution(moto.endpoint)
+  const run = await runGitLab({
+    endpoint: moto.endpoint,
+    cwd: site,
+    inputs: { source: site, bucket, 'distribution-id': distribution },
+    // The generic endpoint leads nowhere: only the per-service ones can make this work.
+    env: {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ENDPOINT_URL_S3: moto.endpoint,
+      AWS_ENDPOINT_URL_CLOUDFRONT: moto.endpoint
+    }
+  })
+  expect(run.stderr).toBe('')
+  expect(run.code).toBe(0)
+  expect((await listObjects(moto.endpoint, bucket)).map(o => o.Key)).toEqual(['index.html'])
+  expect(await listInvalidations(moto.endpoint, distribution)).toHaveLength(1)
+})
