@@ -66,7 +66,8 @@ export async function run(
     if (config && result) {
       const remaining = remainingWork(result)
       if (remaining.length > 0) {
-        message += `\nNot done: ${remaining.join(', ')}${result.plan && result.plan.deletes.length > 0 ? ' (nothing is deleted after a failure)' : ''}. Rerunning the deploy completes it.`
+        const heldBack = result.deleted === 0 && (result.plan?.deletes.length ?? 0) > 0
+        message += `\nNot done: ${remaining.join(', ')}${heldBack ? ' (nothing is deleted after a failure)' : ''}. Rerunning the deploy completes it.`
       }
       await report(platform, config, result, message).catch(e =>
         platform.warning(`Could not write the outputs: ${e}`)
