@@ -14,6 +14,7 @@ import { invalidate, planInvalidations, waitForAll } from './steps/invalidation'
 import { removeObjects } from './steps/remove'
 import { writeObjects } from './steps/write'
 import { attempt } from './errors'
+import { bucketOperation } from './aws/explain'
 
 export interface Clock {
   sleep: (ms: number) => Promise<void>
@@ -147,13 +148,12 @@ async function saveManifest(
   const text = serializeManifest(manifest)
   if (text === state.manifestText) return
   await attempt(
-    {
-      what: `Failed to write the manifest s3://${config.bucket}/${config.manifestKey}`,
-      permission: 's3:PutObject',
-      resource: `arn:aws:s3:::${config.bucket}/${config.manifestKey}`,
-      bucket: config.bucket,
-      region: config.region
-    },
+    bucketOperation(
+      config,
+      `Failed to write the manifest s3://${config.bucket}/${config.manifestKey}`,
+      's3:PutObject',
+      `arn:aws:s3:::${config.bucket}/${config.manifestKey}`
+    ),
     writeManifest(s3, config.bucket, config.manifestKey, text)
   )
   state.manifestText = text

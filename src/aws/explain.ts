@@ -10,6 +10,16 @@ export interface AwsOperation {
   region?: string
 }
 
+/** An operation on a bucket: the errors then name the bucket and compare regions. */
+export function bucketOperation(
+  target: { bucket: string; region: string },
+  what: string,
+  permission: string,
+  resource: string
+): AwsOperation {
+  return { what, permission, resource, bucket: target.bucket, region: target.region }
+}
+
 type AwsError = Error & {
   Code?: string
   Region?: string

@@ -10,7 +10,8 @@ import { formatBytes } from '../plan/describe'
 import { knownFromManifest, type Manifest } from '../plan/manifest'
 import type { KnownState, RemoteObject, SyncPlan } from '../plan/types'
 import { attempt } from '../errors'
-import { mapLimit } from '../util/pool'
+import { forEachLimit } from '../util/pool'
+import { bucketOperation } from '../aws/explain'
 
 export interface Comparison {
   plan: SyncPlan
@@ -20,8 +21,6 @@ export interface Comparison {
   manifestText: string | undefined
   /** False when it could not be read (no s3:GetObject): then it is neither trusted nor written. */
   manifestUsable: boolean
-  /** HEAD requests made for objects the manifest did not cover. */
-  heads: number
 }
 
 /**
@@ -31,13 +30,8 @@ export interface Comparison {
  */
 export async function compare(config: DeployConfig, { s3, log }: DeployDeps): Promise<Comparison> {
   const target = `s3://${config.bucket}/${config.prefix}`
-  const bucketOp = (what: string, permission: string, resource: string) => ({
-    what,
-    permission,
-    resource,
-    bucket: config.bucket,
-    region: config.region
-  })
+  const bucketOp = (what: string, permission: string, resource: string) =>
+    bucketOperation(config, what, permission, resource)
   return log.group(`Compare ${config.source} with ${target}`, async () => {
     const started = Date.now()
     const timed = async <T>(work: Promise<T>): Promise<[T, number]> => [
@@ -102,7 +96,7 @@ export async function compare(config: DeployConfig, { s3, log }: DeployDeps): Pr
       if (state) known.set(file.key, state)
       else if (manifestUsable) unknown.push({ file, object })
     }
-    await mapLimit(unknown, config.concurrency, async ({ file, object }) => {
+    await forEachLimit(unknown, config.concurrency, async ({ file, object }) => {
       const state = await attempt(
         bucketOp(
           `Failed to read s3://${config.bucket}/${file.key}`,
@@ -138,8 +132,7 @@ export async function compare(config: DeployConfig, { s3, log }: DeployDeps): Pr
       remote,
       manifest,
       manifestText: read.serialized,
-      manifestUsable,
-      heads: unknown.length
+      manifestUsable
     }
   })
 }

@@ -3,6 +3,7 @@ import type { DeployDeps, DeployResult } from '../deploy'
 import { deleteKeys } from '../aws/delete'
 import type { SyncPlan } from '../plan/types'
 import { attempt } from '../errors'
+import { bucketOperation } from '../aws/explain'
 
 export async function removeObjects(
   config: DeployConfig,
@@ -13,13 +14,12 @@ export async function removeObjects(
   if (plan.deletes.length === 0) return
   await log.group(`Delete ${plan.deletes.length} object(s)`, async () => {
     await attempt(
-      {
-        what: `Failed to delete from s3://${config.bucket}/${config.prefix}`,
-        permission: 's3:DeleteObject',
-        resource: `arn:aws:s3:::${config.bucket}/${config.prefix}*`,
-        bucket: config.bucket,
-        region: config.region
-      },
+      bucketOperation(
+        config,
+        `Failed to delete from s3://${config.bucket}/${config.prefix}`,
+        's3:DeleteObject',
+        `arn:aws:s3:::${config.bucket}/${config.prefix}*`
+      ),
       deleteKeys(s3, config.bucket, plan.deletes, done => {
         result.deleted = done
       })

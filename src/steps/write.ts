@@ -5,6 +5,7 @@ import { isPage } from '../plan/diff'
 import { formatBytes } from '../plan/describe'
 import type { SourceFile, SyncPlan } from '../plan/types'
 import { attempt } from '../errors'
+import { bucketOperation } from '../aws/explain'
 import { forEachLimit } from '../util/pool'
 import { startProgress } from '../util/progress'
 
@@ -45,15 +46,14 @@ export async function writeObjects(
     ].join('')
     const write = async (file: SourceFile, headersOnly: boolean) => {
       const etag = await attempt(
-        {
-          what: headersOnly
+        bucketOperation(
+          config,
+          headersOnly
             ? `Failed to update the headers of s3://${config.bucket}/${file.key}`
             : `Failed to upload ${file.relPath} to s3://${config.bucket}/${file.key}`,
-          permission: headersOnly ? `${permission} and s3:GetObject` : permission,
-          resource: `arn:aws:s3:::${config.bucket}/${config.prefix}*`,
-          bucket: config.bucket,
-          region: config.region
-        },
+          headersOnly ? `${permission} and s3:GetObject` : permission,
+          `arn:aws:s3:::${config.bucket}/${config.prefix}*`
+        ),
         headersOnly ? updateHeaders(s3, config.bucket, file) : uploadFile(s3, config.bucket, file)
       )
       result.written.push({ file, etag })
