@@ -56,6 +56,15 @@ describe('readInputs', () => {
 
   test('a flag without its value is refused', () => {
     expect(() => readInputs(['--bucket'], {})).toThrow(/Flag --bucket needs a value/)
+    expect(() => readInputs(['--bucket', '--delete'], {})).toThrow(/Flag --bucket needs a value/)
+  })
+
+  test('a negative number after a flag is its value (--max-deletes -1)', () => {
+    expect(readInputs(['--max-deletes', '-1', '--delete'], {}).inputs).toEqual({
+      'max-deletes': '-1',
+      delete: 'true'
+    })
+    expect(readInputs(['--lock-timeout', '-5'], {}).inputs['lock-timeout']).toBe('-5')
   })
 
   test('--help and -h', () => {

@@ -54,6 +54,10 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
       }
     } else if (flag?.startsWith('no-') && booleans.has(flag.slice(3))) {
       args.push(`--${flag.slice(3)}=false`)
+    } else if (flag !== undefined && /^-\d/.test(argv[i + 1] ?? '')) {
+      // `--max-deletes -1`: a negative number is the flag's value, not a flag of its own.
+      args.push(`--${flag}=${argv[i + 1]}`)
+      i++
     } else {
       args.push(arg)
     }
