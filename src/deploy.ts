@@ -1,75 +1,36 @@
-import type { S3Client } from '@aws-sdk/client-s3'
-import type { CloudFrontClient } from '@aws-sdk/client-cloudfront'
 import type { DeployConfig } from './config/config'
 import { InputError } from './config/errors'
-import type { Logger } from './platform'
-import type { Invalidation } from './aws/invalidate'
 import { checkSourceFolder } from './local/walk'
+import type { ScanResult } from './local/scan'
 import { describePaths, describePlan } from './plan/describe'
 import { nextManifest, serializeManifest, type Manifest } from './plan/manifest'
-import type { SourceFile, SyncPlan } from './plan/types'
-import { writeManifest } from './remote/manifest'
+import type { LockStatus } from './plan/lease'
+import { isConditionFailed, writeManifest } from './remote/manifest'
+import { systemClock, type DeployDeps, type DeployResult } from './steps/context'
 import { compare, type Comparison } from './steps/compare'
 import { invalidate, planInvalidations, waitForAll } from './steps/invalidation'
+import {
+  CancelledError,
+  describeLock,
+  LeaseHolder,
+  LockError,
+  newLockRecord,
+  observeLock,
+  takeLock,
+  waitForLock
+} from './steps/lock'
 import { removeObjects } from './steps/remove'
-import { writeObjects } from './steps/write'
-import { attempt } from './errors'
-import { bucketOperation } from './aws/explain'
+import { writeObjects, type WriteGuard } from './steps/write'
 
-export interface Clock {
-  sleep: (ms: number) => Promise<void>
-  now: () => number
-}
-
-export interface DeployDeps {
-  s3: S3Client
-  cloudfront: CloudFrontClient
-  log: Logger
-  env: NodeJS.ProcessEnv
-  /** Injectable so tests don't wait. */
-  clock?: Clock
-  /** How often long phases print their progress (default 10 s). */
-  progressIntervalMs?: number
-}
-
-/** The paths planned for one distribution. */
-export interface InvalidationTarget {
-  distributionId: string
-  paths: string[]
-}
-
-/** What was done (or, in a dry run, would be), reported as outputs even when a step failed. */
-export interface DeployResult {
-  dryRun: boolean
-  plan: SyncPlan | undefined
-  uploaded: number
-  /** Objects whose headers were updated in place. */
-  updated: number
-  deleted: number
-  targets: InvalidationTarget[]
-  invalidations: Invalidation[]
-  /** Every object written, with the ETag S3 gave it (for the manifest). */
-  written: { file: SourceFile; etag: string }[]
-}
-
-export function emptyResult(dryRun: boolean): DeployResult {
-  return {
-    dryRun,
-    plan: undefined,
-    uploaded: 0,
-    updated: 0,
-    deleted: 0,
-    targets: [],
-    invalidations: [],
-    written: []
-  }
-}
+export { emptyResult, type DeployDeps, type DeployResult } from './steps/context'
 
 /**
- * compare (scan ‖ list ‖ manifest) → plan → write assets, then pages → invalidate → (wait) →
- * delete → record the manifest. Deletions come last and only after every write and the
- * invalidation succeeded, so the live site never links to something already gone. `result` is
- * filled in as steps complete.
+ * compare (scan ‖ state object, then listing) → plan → take the lock → write assets, then pages →
+ * invalidate → (wait) → delete → record the state object and release the lock. The lock is taken
+ * by a conditional write of the state object read while planning, so the plan is exactly the
+ * bucket the previous holder left; when another deploy holds it, this one waits and plans again.
+ * Deletions come last, only after every write and the invalidation succeeded, and only while the
+ * lease is still this deploy's. `result` is filled in as steps complete.
  */
 export async function deploy(
   config: DeployConfig,
@@ -77,14 +38,86 @@ export async function deploy(
   result: DeployResult
 ): Promise<void> {
   const { log } = deps
+  const clock = deps.clock ?? systemClock
   // Local problems first, before any request: a missing or empty source is an input error.
   await checkSourceFolder(config.source)
-  const state = await compare(config, deps)
-  const { plan } = state
+  const deadline = clock.now() + config.lockTimeoutSeconds * 1000
+  const record = newLockRecord(deps.env, Date.now())
+  let scan: ScanResult | undefined
+  let state: Comparison
+  let holder: LeaseHolder | undefined
+  for (let round = 1; ; round++) {
+    state = await compare(config, deps, scan)
+    scan = state.scan
+    const lock: LockStatus = state.manifestUsable
+      ? await observeLock(config, deps, state.stateObject, state.manifest.lock)
+      : { state: 'free' }
+    await plan(config, deps, state, result, round)
+    if (config.dryRun) {
+      if (lock.state === 'held') {
+        log.warning(
+          `Another deploy is in progress on s3://${config.bucket}/${config.prefix}: ${describeLock(lock)}. This plan is against the bucket as it is now, and will change when that deploy has finished.`
+        )
+      }
+      result.uploaded = state.plan.uploads.length
+      result.updated = state.plan.updates.length
+      result.deleted = state.plan.deletes.length
+      return
+    }
+    if (lock.state === 'held') {
+      await waitForLock(config, deps, lock, deadline)
+      continue
+    }
+    if (!changesSite(result)) {
+      await recordLearned(config, deps, state)
+      return
+    }
+    if (!state.manifestUsable) break // warned: no lock without the state object
+    if (lock.state === 'expired') {
+      log.warning(
+        `The lock on s3://${config.bucket}/${config.prefix} is held by ${describeLock(lock)}, whose lease has expired: that deploy is presumed dead, and this one takes over.`
+      )
+    }
+    const takenAt = clock.now()
+    const etag = await takeLock(
+      config,
+      deps,
+      { ...state.manifest, pending: pendingWith(state.manifest, result), lock: record },
+      state.stateObject
+    )
+    if (etag !== undefined) {
+      holder = await LeaseHolder.start(config, deps, record, etag, takenAt)
+      log.info(`Took the lock on s3://${config.bucket}/${config.prefix} (${record.holder}).`)
+      break
+    }
+    if (clock.now() >= deadline) {
+      throw new LockError(
+        `Another deploy kept writing the state object s3://${config.bucket}/${config.manifestKey} while this one tried to take the lock, for the whole lock-timeout (${config.lockTimeoutSeconds} s). Nothing was changed. Rerun this deploy, or raise lock-timeout.`
+      )
+    }
+    log.info('Another deploy took the lock first: this one waits for it, then plans again.')
+  }
+  await execute(config, deps, state, result, holder)
+}
+
+/** Plans the invalidations, prints the plan and applies the deletion guard. */
+async function plan(
+  config: DeployConfig,
+  deps: DeployDeps,
+  state: Comparison,
+  result: DeployResult,
+  round: number
+): Promise<void> {
+  const { log } = deps
+  const plan = state.plan
   result.plan = plan
   result.targets = await planInvalidations(config, deps, plan, state.remote, state.manifest.pending)
-
-  await log.group(config.dryRun ? 'Plan (dry run: nothing will change)' : 'Plan', async () => {
+  const title = config.dryRun
+    ? 'Plan (dry run: nothing will change)'
+    : round > 1
+      ? 'Plan (again, from the bucket as the other deploy left it)'
+      : 'Plan'
+  await log.group(title, async () => {
     const lines = describePlan(plan, config.dryRun)
     for (const t of result.targets.filter(t => t.paths.length > 0)) {
       lines.push(
@@ -102,62 +135,111 @@ export async function deploy(
       `Refusing to deploy: it would delete ${plan.deletes.length} objects under s3://${config.bucket}/${config.prefix}, more than max-deletes (${config.maxDeletes}). Nothing was changed. If that is intended, set max-deletes to ${plan.deletes.length} or more (-1 for no limit).`
     )
   }
-  if (config.dryRun) {
-    result.uploaded = plan.uploads.length
-    result.updated = plan.updates.length
-    result.deleted = plan.deletes.length
-    return
-  }
+}
 
-  // Record the paths as pending before the first write: if this deploy stops halfway, the next
-  // one still invalidates what this one changed.
-  const pending = { ...state.manifest.pending }
+function changesSite(result: DeployResult): boolean {
+  const plan = result.plan
+  return (
+    !!plan &&
+    (plan.uploads.length > 0 ||
+      plan.updates.length > 0 ||
+      plan.deletes.length > 0 ||
+      result.targets.some(t => t.paths.length > 0))
+  )
+}
+
+/** Earlier pending paths plus this deploy's, recorded before the first write. */
+function pendingWith(manifest: Manifest, result: DeployResult): Record<string, string[]> {
+  const pending = { ...manifest.pending }
   for (const t of result.targets) if (t.paths.length > 0) pending[t.distributionId] = t.paths
-  if (state.manifestUsable && result.targets.some(t => t.paths.length > 0)) {
-    await saveManifest(config, deps, state, { ...state.manifest, pending })
-  }
+  return pending
+}
 
-  await writeObjects(config, deps, plan, result)
-  await invalidate(config, deps, plan, result, distributionId => delete pending[distributionId])
-  const timedOut = config.wait ? await waitForAll(config, deps, result) : []
-  await removeObjects(config, deps, plan, result)
-  if (state.manifestUsable) {
-    const manifest = nextManifest({
+/**
+ * A deploy that changes nothing in the site may still have learned something (objects checked
+ * with HEAD once): recorded with one write conditional on the state object read, so it never
+ * overwrites another deploy's state. If that deploy got there first, it is simply skipped.
+ */
+async function recordLearned(config: DeployConfig, deps: DeployDeps, state: Comparison) {
+  if (!state.manifestUsable) return
+  const next = nextManifest({
+    previous: state.manifest,
+    prefix: config.prefix,
+    remote: state.remote,
+    unchanged: state.plan.unchanged,
+    written: [],
+    deleted: [],
+    pending: state.manifest.pending
+  })
+  const text = serializeManifest(next)
+  if (text === state.manifestText) return
+  try {
+    await writeManifest(
+      deps.control ?? deps.s3,
+      config.bucket,
+      config.manifestKey,
+      text,
+      state.stateObject ? { ifMatch: state.stateObject.etag } : { ifNoneMatch: true }
+    )
+    deps.log.debug(`Recorded ${next.entries.size} entries in the state object.`)
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err
+    deps.log.debug('Another deploy wrote the state object meanwhile; not recording.')
+  }
+}
+
+async function execute(
+  config: DeployConfig,
+  deps: DeployDeps,
+  state: Comparison,
+  result: DeployResult,
+  holder: LeaseHolder | undefined
+): Promise<void> {
+  const { plan } = state
+  const pending = pendingWith(state.manifest, result)
+  const guard: WriteGuard = holder ?? {
+    check: () => {
+      if (deps.signal?.aborted) throw new CancelledError()
+    }
+  }
+  // What the bucket holds after the part of the deploy that was done.
+  const stateNow = (deleted: readonly string[]) =>
+    nextManifest({
       previous: state.manifest,
       prefix: config.prefix,
       remote: state.remote,
       unchanged: plan.unchanged,
       written: result.written,
-      deleted: plan.deletes,
+      deleted,
       pending
     })
-    await saveManifest(config, deps, state, manifest)
+  let timedOut: string[] = []
+  try {
+    await writeObjects(config, deps, plan, result, guard)
+    await invalidate(config, deps, plan, result, id => delete pending[id], guard)
+    if (config.wait) timedOut = await waitForAll(config, deps, result)
+    if (plan.deletes.length > 0) await holder?.confirm()
+    await removeObjects(config, deps, plan, result, guard)
+    if (holder) {
+      await holder.writeState(stateNow(plan.deletes), false)
+      await holder.release()
+      holder = undefined
+    }
+  } catch (err) {
+    // Release the lock on the way out, recording what was done, unless it is no longer ours.
+    if (holder && !holder.isLost) {
+      const held = holder
+      await held
+        .writeState(stateNow(plan.deletes.slice(0, result.deleted)), false)
+        .then(() => held.release())
+        .then(() => deps.log.info(`Released the lock on s3://${config.bucket}/${config.prefix}.`))
+        .catch(e => deps.log.warning(`Could not release the lock: ${(e as Error).message}`))
+    }
+    throw err
+  } finally {
+    holder?.stop()
   }
   if (timedOut.length > 0 && config.failOnWaitTimeout) {
     throw new Error(`${timedOut.join(' ')} (fail-on-wait-timeout is set)`)
   }
-}
-
-/** Writes the manifest unless it would not change (a no-change deploy writes nothing). */
-async function saveManifest(
-  config: DeployConfig,
-  { s3, log }: DeployDeps,
-  state: Comparison,
-  manifest: Manifest
-) {
-  const text = serializeManifest(manifest)
-  if (text === state.manifestText) return
-  await attempt(
-    bucketOperation(
-      config,
-      `Failed to write the manifest s3://${config.bucket}/${config.manifestKey}`,
-      's3:PutObject',
-      `arn:aws:s3:::${config.bucket}/${config.manifestKey}`
-    ),
-    writeManifest(s3, config.bucket, config.manifestKey, text)
-  )
-  state.manifestText = text
-  log.debug(
-    `Wrote the manifest (${manifest.entries.size} entries, ${text.length} bytes before gzip)`
-  )
 }

@@ -6,6 +6,7 @@ import { version as VERSION } from '../package.json'
 import { InputError } from './config/errors'
 import { detectPlatform, type Platform } from './platform'
 import { deploy, emptyResult, type DeployResult } from './deploy'
+import { CancelledError, LockError } from './steps/lock'
 import { createCloudFrontClient, createS3Client } from './aws/clients'
 import { buildOutputs, remainingWork, summaryMarkdown, toDotenv } from './report'
 import { StepError } from './errors'
@@ -50,22 +51,32 @@ export async function run(
       ? await assumeRole(config.role, config.region, platform)
       : undefined
     const clientOptions = { region: config.region, concurrency: config.concurrency, credentials }
-    await deploy(
-      config,
-      {
-        s3: createS3Client(clientOptions),
-        cloudfront: createCloudFrontClient(clientOptions),
-        log: platform,
-        env
-      },
-      result
-    )
+    const cancel = new AbortController()
+    const stopOnSignal = onCancelSignal(platform, cancel)
+    try {
+      await deploy(
+        config,
+        {
+          s3: createS3Client(clientOptions),
+          // Its own small pool: a lease renewal never waits behind uploads.
+          control: createS3Client({ ...clientOptions, concurrency: 2 }),
+          cloudfront: createCloudFrontClient(clientOptions),
+          log: platform,
+          env,
+          signal: cancel.signal
+        },
+        result
+      )
+    } finally {
+      stopOnSignal()
+    }
     await report(platform, config, result)
   } catch (err) {
     let message = err instanceof Error ? err.message : String(err)
     if (config && result) {
       const remaining = remainingWork(result)
-      if (remaining.length > 0) {
+      // Only a deploy that changed something can have left something half done.
+      if (remaining.length > 0 && result.changedAnything) {
         const heldBack = result.deleted === 0 && (result.plan?.deletes.length ?? 0) > 0
         message += `\nNot done: ${remaining.join(', ')}${heldBack ? ' (nothing is deleted after a failure)' : ''}. Rerunning the deploy completes it.`
       }
@@ -73,7 +84,8 @@ export async function run(
         platform.warning(`Could not write the outputs: ${e}`)
       )
     }
-    if (!(err instanceof InputError)) debugStack(platform, err)
+    if (!(err instanceof InputError || err instanceof LockError || err instanceof CancelledError))
+      debugStack(platform, err)
     platform.fail(message)
   }
 }
@@ -87,7 +99,10 @@ async function report(
   const outputs = buildOutputs(result)
   for (const [name, value] of Object.entries(outputs)) platform.setOutput(name, value)
   if (config.outputsFile) await writeFile(config.outputsFile, toDotenv(outputs))
-  await platform.writeSummary(summaryMarkdown(config, result, failure))
+  // The deploy is done whatever happens to its summary: a summary that cannot be written warns.
+  await platform
+    .writeSummary(summaryMarkdown(config, result, failure))
+    .catch(err => platform.warning(`Could not write the job summary: ${(err as Error).message}`))
   // For people reading the log: the outputs, whatever the platform.
   platform.info(
     Object.entries(outputs)
@@ -99,4 +114,23 @@ async function report(
 function debugStack(platform: Platform, err: unknown): void {
   const cause = err instanceof StepError ? err.cause : err
   if (cause instanceof Error && cause.stack) platform.debug(cause.stack)
+}
+
+/**
+ * A cancelled job (GitHub sends SIGINT, then SIGTERM; GitLab SIGTERM) stops starting new writes,
+ * releases the lock and reports; a second signal, or 8 s, ends the process at once.
+ */
+function onCancelSignal(platform: Platform, cancel: AbortController): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    if (cancel.signal.aborted) process.exit(130)
+    platform.warning(`Received ${signal}: stopping, and releasing the lock.`)
+    cancel.abort()
+    setTimeout(() => process.exit(130), 8000).unref()
+  }
+  process.on('SIGINT', handler)
+  process.on('SIGTERM', handler)
+  return () => {
+    process.off('SIGINT', handler)
+    process.off('SIGTERM', handler)
+  }
 }

@@ -1,6 +1,6 @@
 import type { DeployConfig } from './config/config'
 import { OUTPUTS, type OutputName } from './config/inputs'
-import type { DeployResult, InvalidationTarget } from './deploy'
+import type { DeployResult, InvalidationTarget } from './steps/context'
 import { formatBytes } from './plan/describe'
 
 export type Outputs = Record<OutputName, string>

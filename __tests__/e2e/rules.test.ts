@@ -10,6 +10,7 @@ import {
   getInvalidationPaths,
   headObject,
   listObjects,
+  LEASE,
   MANIFEST
 } from '../helpers/aws'
 import { runGitHub, runGitLab } from '../helpers/action'
@@ -100,8 +101,11 @@ test('changing only the HTML rule updates every HTML object, in place, and no ot
     })
     expect(run.code).toBe(0)
     expect(run.outputs).toMatchObject({ uploaded: '0', updated: '3', deleted: '0', unchanged: '6' })
-    // Writes: a copy of each HTML object onto itself, and the manifest. Nothing else.
-    const writes = proxy.requests.filter(r => r.method === 'PUT' && !r.path.endsWith(MANIFEST))
+    // Writes: a copy of each HTML object onto itself, and the state object and its lease (the
+    // lock). Nothing else.
+    const writes = proxy.requests.filter(
+      r => r.method === 'PUT' && !r.path.endsWith(MANIFEST) && !r.path.endsWith(LEASE)
+    )
     expect(writes.map(r => [r.path, r.copySource]).sort()).toEqual(
       ['index.html', 'posts/a/index.html', 'posts/b/index.html'].map(k => [
         `/${bucket}/${k}`,

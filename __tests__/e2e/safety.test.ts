@@ -9,6 +9,7 @@ import * as path from 'node:path'
 import { motoSuite } from '../helpers/moto'
 import {
   aws,
+  LEASE,
   MANIFEST,
   createDistribution,
   downloadAll,
@@ -122,6 +123,29 @@ describe('bad input is refused, naming it, with nothing changed', () => {
       /Input 'outside-symlinks' must be one of skip, fail, got 'follow'/
     ],
     [
+      'a source file at the state object key',
+      async ctx => ({
+        source: await makeSite({ 'index.html': 'home', [MANIFEST]: '{"mine": true}' }),
+        bucket: ctx.bucket
+      }),
+      /Input 'manifest-key': the source has a file '\.s3-cloudfront-deploy\.json' at s3:\/\/\S+\/\.s3-cloudfront-deploy\.json, which is the action's own state object\. Nothing was changed\. Set manifest-key to another name/
+    ],
+    [
+      'a source file at the lease object key',
+      async ctx => ({
+        source: await makeSite({ 'index.html': 'home', [`docs/${LEASE}`]: 'x' }),
+        bucket: ctx.bucket,
+        prefix: 'docs',
+        'manifest-key': `docs/${MANIFEST}`
+      }),
+      /Input 'manifest-key': the source has a file 'docs\/\.s3-cloudfront-deploy\.lock' .* which is the action's own lease object/
+    ],
+    [
+      'a negative lock-timeout',
+      async ctx => ({ source: ctx.site, bucket: ctx.bucket, 'lock-timeout': '-5' }),
+      /Input 'lock-timeout' must be a whole number from 0 to 86400, got '-5'/
+    ],
+    [
       '20 deletions over max-deletes: 5',
       async ctx => ({
         source: ctx.site,
@@ -142,7 +166,7 @@ describe('bad input is refused, naming it, with nothing changed', () => {
     )
     const source = await makeSite({ 'index.html': 'new home', 'a.css': 'a' })
     const distribution = await createDistribution(moto.endpoint)
-    const before = await listObjects(moto.endpoint, bucket)
+    const before = await listObjects(moto.endpoint, bucket, { withManifest: true })
 
     const given = await inputs({ bucket, site: source, distribution })
     for (const run of [runGitHub, runGitLab]) {
@@ -153,9 +177,25 @@ describe('bad input is refused, naming it, with nothing changed', () => {
       if (run === runGitHub) expect(result.stdout).toMatch(/::error::/)
       expect(`${result.stdout}\n${result.stderr}`).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/) // no stack trace
     }
-    expect(await listObjects(moto.endpoint, bucket)).toEqual(before)
+    expect(await listObjects(moto.endpoint, bucket, { withManifest: true })).toEqual(before)
     expect(await listInvalidations(moto.endpoint, distribution)).toEqual([])
   })
+})
+
+test('a job summary that cannot be written only warns: the deploy has succeeded', async () => {
+  const source = await makeSite({ 'index.html': 'home' })
+  const bucket = await newBucket()
+  const run = await runGitHub({
+    endpoint: moto.endpoint,
+    cwd: source,
+    inputs: { source, bucket },
+    // A folder where the summary file should be: writing it fails (EISDIR).
+    env: { GITHUB_STEP_SUMMARY: await mkdtemp(path.join(os.tmpdir(), 'summary-dir-')) }
+  })
+  expect(run.code).toBe(0)
+  expect(run.stdout).toMatch(/::warning::Could not write the job summary: .*EISDIR/)
+  expect(run.outputs.uploaded).toBe('1')
+  expect((await listObjects(moto.endpoint, bucket)).map(o => o.Key)).toEqual(['index.html'])
 })
 
 test('a symlink to /etc publishes nothing; with outside-symlinks: fail the deploy is refused', async () => {
@@ -198,6 +238,8 @@ describe('through a fault-injecting proxy', () => {
       if (r.service === 'cloudfront')
         return r.method === 'POST' && r.path.endsWith('/invalidation') ? 'invalidate' : undefined
       if (r.method === 'PUT' && r.path.endsWith(MANIFEST)) return 'manifest'
+      // Lease renewals come whenever the timer says: checked apart (see leaseBeforeDelete).
+      if (r.path.endsWith(LEASE)) return undefined
       if (r.method === 'PUT' && r.path.startsWith(`/${bucket}/`))
         return /\.html?$/.test(r.path) ? 'pages' : 'assets'
       if (r.method === 'POST' && /[?&]delete/.test(r.url)) return 'delete'
@@ -209,6 +251,17 @@ describe('through a fault-injecting proxy', () => {
       if (p && seen[seen.length - 1] !== p) seen.push(p)
     }
     return seen
+  }
+
+  /** The lease was renewed (the lock proven still this deploy's) after invalidating, before deleting. */
+  function leaseBeforeDelete(requests: LoggedRequest[]): boolean {
+    const ok = requests.filter(r => r.outcome === 'forwarded' && r.status < 300)
+    const firstDelete = ok.findIndex(r => r.method === 'POST' && /[?&]delete/.test(r.url))
+    const invalidated = ok.findIndex(r => r.service === 'cloudfront' && r.method === 'POST')
+    const renewals = ok
+      .map((r, i) => (r.method === 'PUT' && r.path.endsWith(LEASE) ? i : -1))
+      .filter(i => i > invalidated && i < firstDelete)
+    return firstDelete > 0 && invalidated > 0 && renewals.length > 0
   }
 
   test('20% 503 SlowDown, resets and a throttled invalidation: the deploy lands byte for byte, in a safe order', async () => {
@@ -241,7 +294,8 @@ describe('through a fault-injecting proxy', () => {
       expect(injected.filter(r => r.outcome === 'throttled')).toHaveLength(1)
 
       expect(await bucketContents(bucket)).toEqual(files)
-      // The manifest records the paths as pending first, and the final state last.
+      // The lock is taken by writing the state object with the paths pending, first; the final
+      // state, releasing it, comes last.
       expect(phases(proxy.requests, bucket)).toEqual([
         'manifest',
         'assets',
@@ -250,6 +304,7 @@ describe('through a fault-injecting proxy', () => {
         'delete',
         'manifest'
       ])
+      expect(leaseBeforeDelete(proxy.requests)).toBe(true)
       expect(await listInvalidations(moto.endpoint, distribution)).toHaveLength(1)
     } finally {
       await proxy.close()
@@ -276,7 +331,8 @@ describe('through a fault-injecting proxy', () => {
       expect(proxy.requests.filter(r => r.method === 'POST' && /[?&]delete/.test(r.url))).toEqual(
         []
       )
-      expect(phases(proxy.requests, bucket)).toEqual(['manifest', 'assets'])
+      // The lock is released on the way out, recording what was uploaded.
+      expect(phases(proxy.requests, bucket)).toEqual(['manifest', 'assets', 'manifest'])
       const keys = (await listObjects(moto.endpoint, bucket)).map(o => o.Key)
       expect(keys).toEqual(expect.arrayContaining(['old/gone-1.html', 'old/gone-2.css']))
       expect(keys).not.toContain('index.html')
@@ -297,8 +353,8 @@ test('a secret echoed back in an AWS error is redacted from the log, the error a
   const bucket = await newBucket()
   const proxy = await startFaultProxy({
     target: moto.endpoint,
-    fail: method =>
-      method === 'PUT'
+    fail: (method, path) =>
+      method === 'PUT' && !path.includes('.s3-cloudfront-deploy.')
         ? {
             status: 400,
             code: 'InvalidRequest',

@@ -54,21 +54,39 @@ export async function runGitHub(options: RunOptions): Promise<RunResult> {
 
 /** Runs it the GitLab way: `node dist/index.js --flag value`, outputs in a dotenv file. */
 export async function runGitLab(options: RunOptions & { args?: string[] }): Promise<RunResult> {
+  return (await startGitLab(options)).result
+}
+
+export interface StartedRun {
+  /** The child's PID: tests signal it (SIGKILL, SIGTERM) and must see it end. */
+  pid: number
+  kill(signal: NodeJS.Signals): void
+  result: Promise<RunResult>
+}
+
+/** Starts a GitLab-way run without waiting for it, so a test can signal it midway. */
+export async function startGitLab(options: RunOptions & { args?: string[] }): Promise<StartedRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gl-run-'))
   const dotenv = path.join(dir, 'deploy.env')
   const args = [DIST, '--outputs-file', dotenv]
   for (const [name, value] of Object.entries(options.inputs)) args.push(`--${name}`, value)
   args.push(...(options.args ?? []))
-  const result = await runNode(args, options, { GITLAB_CI: 'true', CI: 'true', ...options.env })
-  let outputs: Record<string, string> = {}
-  try {
-    outputs = parseDotenv(await readFile(dotenv, 'utf8'))
-  } catch {
-    // no dotenv written
+  const started = startNode(args, options, { GITLAB_CI: 'true', CI: 'true', ...options.env })
+  return {
+    pid: started.pid,
+    kill: started.kill,
+    result: started.result.then(async result => {
+      let outputs: Record<string, string> = {}
+      try {
+        outputs = parseDotenv(await readFile(dotenv, 'utf8'))
+      } catch {
+        // no dotenv written
+      }
+      const run = { ...result, outputs, summary: '' }
+      assertNoSecrets(run)
+      return run
+    })
   }
-  const run = { ...result, outputs, summary: '' }
-  assertNoSecrets(run)
-  return run
 }
 
 /** Values that must never appear in what the action prints (GitHub's ::add-mask:: aside). */
@@ -94,15 +112,24 @@ export function runNode(
   options: Pick<RunOptions, 'endpoint' | 'cwd' | 'timeoutMs'>,
   env: NodeJS.ProcessEnv
 ): Promise<Omit<RunResult, 'outputs' | 'summary'>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: options.cwd,
-      env: { ...cleanEnv(), ...awsEnv(options.endpoint), ...env }
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', d => (stdout += d))
-    child.stderr.on('data', d => (stderr += d))
+  return startNode(args, options, env).result
+}
+
+/** The bundle as a child process, killed at the timeout; `code` is -1 when a signal ended it. */
+function startNode(
+  args: string[],
+  options: Pick<RunOptions, 'endpoint' | 'cwd' | 'timeoutMs'>,
+  env: NodeJS.ProcessEnv
+) {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: { ...cleanEnv(), ...awsEnv(options.endpoint), ...env }
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', d => (stdout += d))
+  child.stderr.on('data', d => (stderr += d))
+  const result = new Promise<Omit<RunResult, 'outputs' | 'summary'>>((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
     child.on('error', reject)
     child.on('close', code => {
@@ -110,6 +137,11 @@ export function runNode(
       resolve({ code: code ?? -1, stdout, stderr })
     })
   })
+  return {
+    pid: child.pid as number,
+    kill: (signal: NodeJS.Signals) => void child.kill(signal),
+    result
+  }
 }
 
 /** GITHUB_OUTPUT uses `name<<delimiter` blocks (what @actions/core writes). */

@@ -72,6 +72,8 @@ export interface ListedObject {
 
 /** The action's state object, kept next to the site (see manifest-key). */
 export const MANIFEST = '.s3-cloudfront-deploy.json'
+/** Its lease object, beside it while a deploy holds the lock. */
+export const LEASE = '.s3-cloudfront-deploy.lock'
 
 /** The site's objects, sorted; the manifest only when asked for. */
 export async function listObjects(

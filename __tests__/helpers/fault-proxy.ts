@@ -36,6 +36,8 @@ export interface FaultProxyOptions {
     url: string
   ) => { status: number; code: string; message: string } | undefined
   seed?: number
+  /** Latency to add before forwarding a request (ms), e.g. to make two deploys overlap. */
+  delayMs?: (method: string, url: string) => number
 }
 
 export interface FaultProxy {
@@ -125,26 +127,31 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             )
         }
       }
-      const upstream = http.request(
-        {
-          host: target.hostname,
-          port: target.port,
-          method,
-          path: url,
-          headers: { ...req.headers, host: target.host }
-        },
-        up => {
-          const body: Buffer[] = []
-          up.on('data', c => body.push(c))
-          up.on('end', () => {
-            const text = service === 'sts' ? Buffer.concat(body).toString('utf8') : undefined
-            log('forwarded', up.statusCode ?? 0, text)
-            res.writeHead(up.statusCode ?? 502, up.headers).end(Buffer.concat(body))
-          })
-        }
-      )
-      upstream.on('error', err => res.writeHead(502).end(String(err)))
-      upstream.end(body)
+      const delay = options.delayMs?.(method, path) ?? 0
+      if (delay > 0) return void setTimeout(() => forward(), delay)
+      forward()
+      function forward() {
+        const upstream = http.request(
+          {
+            host: target.hostname,
+            port: target.port,
+            method,
+            path: url,
+            headers: { ...req.headers, host: target.host }
+          },
+          up => {
+            const body: Buffer[] = []
+            up.on('data', c => body.push(c))
+            up.on('end', () => {
+              const text = service === 'sts' ? Buffer.concat(body).toString('utf8') : undefined
+              log('forwarded', up.statusCode ?? 0, text)
+              res.writeHead(up.statusCode ?? 502, up.headers).end(Buffer.concat(body))
+            })
+          }
+        )
+        upstream.on('error', err => res.writeHead(502).end(String(err)))
+        upstream.end(body)
+      }
     })
   })
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r))

@@ -1,6 +1,7 @@
 import { headersDigest } from '../../src/plan/headers'
 import type { ObjectHeaders, SourceFile } from '../../src/plan/types'
 import type { DeployConfig } from '../../src/config/config'
+import { DEFAULT_LEASE } from '../../src/plan/lease'
 
 /** A SourceFile as the scanner would make it. */
 export function sourceFile(
@@ -45,6 +46,9 @@ export function baseConfig(source: string, overrides: Partial<DeployConfig> = {}
     rules: { cacheControl: [], contentType: [] },
     settings: {},
     manifestKey: '.s3-cloudfront-deploy.json',
+    lockKey: '.s3-cloudfront-deploy.lock',
+    lockTimeoutSeconds: 600,
+    lease: DEFAULT_LEASE,
     ...overrides
   }
 }

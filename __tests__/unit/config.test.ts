@@ -31,8 +31,30 @@ describe('parseConfig', () => {
       role: undefined,
       rules: { cacheControl: [], contentType: [] },
       settings: {},
-      manifestKey: '.s3-cloudfront-deploy.json'
+      manifestKey: '.s3-cloudfront-deploy.json',
+      lockKey: '.s3-cloudfront-deploy.lock',
+      lockTimeoutSeconds: 600,
+      lease: {
+        durationMs: 90_000,
+        renewEveryMs: 20_000,
+        pollEveryMs: 5_000,
+        reportEveryMs: 30_000
+      }
     })
+  })
+
+  test("lock-timeout, and the lease object on the state object's stem", () => {
+    expect(parse({ 'lock-timeout': '0' }).lockTimeoutSeconds).toBe(0)
+    expect(() => parse({ 'lock-timeout': '-1' })).toThrow(
+      "Input 'lock-timeout' must be a whole number from 0 to 86400, got '-1'."
+    )
+    expect(parse({ prefix: 'docs', 'manifest-key': 'state/deploy.json' }).lockKey).toBe(
+      'docs/state/deploy.lock'
+    )
+    expect(parse({ 'manifest-key': 'state' }).lockKey).toBe('state.lock')
+    expect(parse({ 'manifest-key': 'x.lock' }).lockKey).toBe('x.lock.lock')
+    // Tests shorten the lease with a variable; the rest of the timing scales along.
+    expect(parse({}, { S3_CLOUDFRONT_DEPLOY_LEASE_MS: '3000' }).lease.durationMs).toBe(3000)
   })
 
   test('region: input, then AWS_REGION, then AWS_DEFAULT_REGION', () => {

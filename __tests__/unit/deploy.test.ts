@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import {
   CopyObjectCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -23,6 +24,7 @@ import type { Logger } from '../../src/platform'
 import { makeSite } from '../helpers/site'
 import { baseConfig } from '../helpers/fixtures'
 import { contentTypeFor } from '../../src/plan/content-type'
+import { keyDigest, parseManifest } from '../../src/plan/manifest'
 
 const s3Mock = mockClient(S3Client)
 const cfMock = mockClient(CloudFrontClient)
@@ -57,6 +59,7 @@ async function config(overrides: Partial<DeployConfig> = {}): Promise<DeployConf
 }
 
 const MANIFEST = '.s3-cloudfront-deploy.json'
+const LOCK = '.s3-cloudfront-deploy.lock'
 
 /** Every request in the order it was sent, as "Command key", across both clients. */
 let sent: string[] = []
@@ -78,12 +81,13 @@ beforeEach(() => {
     .callsFake(
       record('ListObjectsV2Command', { Contents: [{ Key: 'old.css', ETag: '"x"', Size: 1 }] })
     )
-  s3Mock.on(PutObjectCommand).callsFake(record('PutObjectCommand', {}))
+  s3Mock.on(PutObjectCommand).callsFake(record('PutObjectCommand', { ETag: '"e0"' }))
   // No manifest yet.
   s3Mock
     .on(GetObjectCommand)
     .rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }))
   s3Mock.on(DeleteObjectsCommand).callsFake(record('DeleteObjectsCommand', {}))
+  s3Mock.on(DeleteObjectCommand).callsFake(record('DeleteObjectCommand', {}))
   cfMock
     .on(CreateInvalidationCommand)
     .callsFake(
@@ -129,16 +133,33 @@ test('assets, then pages, then the invalidation, then deletions', async () => {
   const order = requestLog().filter(r => !r.startsWith('ListObjectsV2'))
   expect(order).toEqual([
     'GetDistributionCommand',
-    // The paths are recorded as pending before the first write, in case the deploy stops.
+    // The lock is taken by writing the state object, with the paths recorded as pending before
+    // the first write, in case the deploy stops; then its lease is written beside it.
     `PutObjectCommand ${MANIFEST}`,
+    `PutObjectCommand ${LOCK}`,
     'PutObjectCommand css/site.css',
     'PutObjectCommand js/app.js',
     'PutObjectCommand a/index.html',
     'PutObjectCommand index.html',
     'CreateInvalidationCommand',
+    // The lease is renewed right before deleting: a deploy that lost it deletes nothing.
+    `PutObjectCommand ${LOCK}`,
     'DeleteObjectsCommand',
-    `PutObjectCommand ${MANIFEST}`
+    // The state is recorded and the lock released; then its lease goes, if still this deploy's.
+    `PutObjectCommand ${MANIFEST}`,
+    `DeleteObjectCommand ${LOCK}`
   ])
+  expect(s3Mock.commandCalls(DeleteObjectCommand)[0]!.args[0].input).toMatchObject({
+    IfMatch: '"e0"'
+  })
+  const stateWrites = s3Mock
+    .commandCalls(PutObjectCommand)
+    .filter(c => c.args[0].input.Key === MANIFEST)
+    .map(c => c.args[0].input)
+  // No state object yet: taken with If-None-Match, naming the lock; released with If-Match.
+  expect(stateWrites[0]).toMatchObject({ IfNoneMatch: '*', Metadata: { lock: expect.any(String) } })
+  expect(stateWrites[1]).toMatchObject({ IfMatch: expect.any(String) })
+  expect(stateWrites[1]!.Metadata).toBeUndefined()
   expect(result).toMatchObject({ uploaded: 4, deleted: 1 })
   expect(result.invalidations).toEqual([
     { distributionId: 'E1ABCDEFGH', id: 'I1', status: 'InProgress' }
@@ -210,14 +231,17 @@ function keepManifest(): string[] {
   s3Mock.on(PutObjectCommand, { Key: MANIFEST }).callsFake(input => {
     sent.push(`PutObjectCommand ${MANIFEST}`)
     written.push(gunzipSync(input.Body as Buffer).toString('utf8'))
-    return {}
+    return { ETag: `"m${written.length}"` }
   })
   s3Mock.on(GetObjectCommand, { Key: MANIFEST }).callsFake(() => {
     sent.push(`GetObjectCommand ${MANIFEST}`)
     if (written.length === 0)
       throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' })
     const body = gzipSync(written[written.length - 1]!)
-    return { Body: { transformToByteArray: async () => new Uint8Array(body) } }
+    return {
+      ETag: `"m${written.length}"`,
+      Body: { transformToByteArray: async () => new Uint8Array(body) }
+    }
   })
   return written
 }
@@ -245,7 +269,11 @@ test('nothing changed: no upload, no invalidation; one HEAD the first time, then
     `PutObjectCommand ${MANIFEST}`
   ])
   expect(first.plan!.unchanged).toHaveLength(1)
-  expect(JSON.parse(written[0]!).objects).toEqual({ 'index.html': [md5, 4, 0] })
+  expect(parseManifest(written[0]!).entries.get(keyDigest('index.html'))).toMatchObject({
+    etag: md5,
+    size: 4,
+    md5
+  })
 
   sent = []
   const second = emptyResult(false)
@@ -314,7 +342,9 @@ test('a header rule change: CopyObject on the affected objects only, and their U
     result
   )
   expect(
-    sent.filter(r => !/^(ListObjectsV2|GetObject|GetDistribution|PutObjectCommand \.s3)/.test(r))
+    sent.filter(
+      r => !/^(ListObjectsV2|GetObject|GetDistribution|(Put|Delete)ObjectCommand \.s3)/.test(r)
+    )
   ).toEqual(['CopyObjectCommand index.html no-cache REPLACE', 'CreateInvalidationCommand'])
   expect(result).toMatchObject({ uploaded: 0, updated: 1 })
   expect(result.targets[0]!.paths).toEqual(['/', '/index.html'])
@@ -412,10 +442,11 @@ test('wait: InProgress then Completed; deletions wait for the invalidation to co
     result
   )
   expect(result.invalidations[0]!.status).toBe('Completed')
-  expect(sent.slice(-5, -1)).toEqual([
+  expect(sent.slice(-7, -2)).toEqual([
     'CreateInvalidationCommand',
     'GetInvalidationCommand',
     'GetInvalidationCommand',
+    `PutObjectCommand ${LOCK}`,
     'DeleteObjectsCommand'
   ])
 })
@@ -600,7 +631,7 @@ test('without s3:GetObject on the manifest: a warning, ETag-only comparison, no 
   const result = emptyResult(false)
   await deploy(await config({ delete: false }), { s3, cloudfront, log, env: {} }, result)
   expect(log.lines.join('\n')).toMatch(
-    /warning: Cannot read the manifest s3:\/\/bucket\/\.s3-cloudfront-deploy\.json \(AccessDenied: Access Denied\): comparing by ETag only/
+    /warning: Cannot read the state object s3:\/\/bucket\/\.s3-cloudfront-deploy\.json \(AccessDenied: Access Denied\): comparing by ETag only/
   )
   expect(sent.filter(r => r.startsWith('HeadObject') || r.includes(MANIFEST))).toEqual([])
   expect(result.plan!.unchanged.map(f => f.key)).toEqual(['css/site.css'])
@@ -611,9 +642,9 @@ test('a long upload prints its progress at an interval, not a line per file', as
   let release: () => void = () => undefined
   const gate = new Promise<void>(r => (release = r))
   let puts = 0
-  s3Mock.on(PutObjectCommand).callsFake(async () => {
+  s3Mock.on(PutObjectCommand).callsFake(async input => {
     // The first two uploads finish at once; the rest wait until progress has been printed.
-    if (++puts > 2) await gate
+    if (!input.Key.startsWith('.s3-') && ++puts > 2) await gate
     return {}
   })
   const run = deploy(

@@ -1,48 +1,107 @@
 import {
+  keyDigest,
   knownFromManifest,
+  NewerManifestError,
   nextManifest,
   parseManifest,
   serializeManifest,
-  type Manifest
+  type Manifest,
+  type ManifestEntry
 } from '../../src/plan/manifest'
 import { sourceFile } from '../helpers/fixtures'
 
 const md5 = (c: string) => c.repeat(32)
+const byKey = (entries: Record<string, ManifestEntry>) =>
+  new Map(Object.entries(entries).map(([key, e]) => [keyDigest(key), e]))
 
-test('serialize and parse round-trip, compactly', () => {
+test('serialize and parse round-trip, keyed by digest, with the ETag only where it is not the MD5', () => {
   const manifest: Manifest = {
-    entries: new Map([
-      ['index.html', { etag: md5('a'), size: 4, md5: md5('a'), headers: 'h1' }],
-      ['video.mp4', { etag: `${md5('b')}-5`, size: 40_000_000, md5: md5('c'), headers: 'h2' }],
-      ['a.css', { etag: md5('d'), size: 3, md5: md5('d'), headers: 'h1' }]
-    ]),
-    pending: { E1: ['/a'], E2: [] }
+    entries: byKey({
+      'index.html': { etag: md5('a'), size: 4, md5: md5('a'), headers: 'h1' },
+      'video.mp4': { etag: `${md5('b')}-5`, size: 40_000_000, md5: md5('c'), headers: 'h2' },
+      'a.css': { etag: md5('d'), size: 3, md5: md5('d'), headers: 'h1', removedAt: 1_790_000_000 }
+    }),
+    pending: { E1: ['/a'], E2: [] },
+    lock: { token: 't-1', holder: 'https://ci/job/1', since: '2026-11-26T00:00:00.000Z' }
   }
   const text = serializeManifest(manifest)
-  expect(JSON.parse(text)).toEqual({
-    version: 1,
+  const data = JSON.parse(text)
+  expect(data).toMatchObject({
+    version: 2,
     generator: 's3-cloudfront-deploy',
-    headers: ['h1', 'h2'],
-    objects: {
-      'a.css': [md5('d'), 3, 0],
-      'index.html': [md5('a'), 4, 0],
-      'video.mp4': [`${md5('b')}-5`, 40_000_000, 1, md5('c')]
-    },
-    pending: { E1: ['/a'] }
+    count: 3,
+    headers: ['h1', 'h2'].sort(
+      (a, b) =>
+        // headers are numbered in the order rows (sorted digests) first use them
+        text.indexOf(a) - text.indexOf(b)
+    ),
+    pending: { E1: ['/a'] },
+    lock: manifest.lock
   })
+  expect(Object.values(data.etags)).toEqual([`${md5('b')}-5`])
+  expect(Object.values(data.removed)).toEqual([1_790_000_000])
   const back = parseManifest(text)
   expect(back.entries).toEqual(manifest.entries)
   expect(back.pending).toEqual({ E1: ['/a'] })
+  expect(back.lock).toEqual(manifest.lock)
   expect(serializeManifest(back)).toBe(text)
 })
 
-test('anything else is refused', () => {
-  expect(() => parseManifest('{"version":2,"headers":[],"objects":{}}')).toThrow(
-    'not a version 1 manifest'
+test('it names no file: no key or folder name appears in it', () => {
+  const keys = ['secret-drafts/unreleased-product.html', 'about/index.html', 'café/menu.html']
+  const entries: Record<string, ManifestEntry> = {}
+  for (const [i, key] of keys.entries())
+    entries[key] = { etag: md5(String(i)), size: i, md5: md5(String(i)), headers: 'h' }
+  const text = serializeManifest({ entries: byKey(entries), pending: {} })
+  for (const word of ['secret', 'drafts', 'unreleased', 'about', 'index', 'caf', 'menu'])
+    expect(text).not.toContain(word)
+})
+
+test('about 53 bytes a file before gzip', () => {
+  const entries: Record<string, ManifestEntry> = {}
+  for (let i = 0; i < 1000; i++) {
+    const hash = i.toString(16).padStart(32, '0')
+    entries[`posts/post-${i}/index.html`] = { etag: hash, size: 1000 + i, md5: hash, headers: 'h' }
+  }
+  const text = serializeManifest({ entries: byKey(entries), pending: {} })
+  expect(text.length / 1000).toBeLessThan(60)
+  expect(parseManifest(text).entries.size).toBe(1000)
+})
+
+test('format 1 (keys in clear) is read as it is, and written back as format 2', () => {
+  const v1 = JSON.stringify({
+    version: 1,
+    generator: 's3-cloudfront-deploy',
+    headers: ['h1'],
+    objects: {
+      'index.html': [md5('a'), 4, 0],
+      'video.mp4': [`${md5('b')}-5`, 40, 0, md5('c')]
+    },
+    pending: { E1: ['/x'] }
+  })
+  const read = parseManifest(v1)
+  expect(read.entries.get(keyDigest('index.html'))).toEqual({
+    etag: md5('a'),
+    size: 4,
+    md5: md5('a'),
+    headers: 'h1'
+  })
+  expect(read.entries.get(keyDigest('video.mp4'))?.md5).toBe(md5('c'))
+  expect(read.pending).toEqual({ E1: ['/x'] })
+  const upgraded = serializeManifest(read)
+  expect(JSON.parse(upgraded).version).toBe(2)
+  expect(upgraded).not.toContain('index.html')
+})
+
+test('a later format is refused (overwriting it could drop what we do not understand); malformed ones throw', () => {
+  expect(() => parseManifest('{"version":3}')).toThrow(NewerManifestError)
+  expect(() => parseManifest('{"version":2,"count":1,"headers":[],"keys":""}')).toThrow(
+    'malformed column keys'
   )
   expect(() => parseManifest('{"version":1,"headers":[],"objects":{"a":["x",1,3]}}')).toThrow(
     'bad entry for a'
   )
+  expect(() => parseManifest('{"version":0}')).toThrow('not a state object of this action')
   expect(() => parseManifest('not json')).toThrow()
 })
 
@@ -57,14 +116,15 @@ test('an entry is trusted only while the listing shows its ETag and size', () =>
   expect(knownFromManifest(undefined, { key: 'k', etag: md5('a'), size: 4 })).toBeUndefined()
 })
 
-test('nextManifest: written and unchanged files, still-valid entries kept, deleted dropped', () => {
+test('nextManifest: written and unchanged files, still-valid entries kept, deleted dropped, lock not carried', () => {
   const previous: Manifest = {
-    entries: new Map([
-      ['draft.md', { etag: md5('d'), size: 1, md5: md5('d'), headers: 'h' }],
-      ['gone.css', { etag: md5('g'), size: 1, md5: md5('g'), headers: 'h' }],
-      ['stale.js', { etag: md5('s'), size: 1, md5: md5('s'), headers: 'h' }]
-    ]),
-    pending: { E1: ['/x'] }
+    entries: byKey({
+      'draft.md': { etag: md5('d'), size: 1, md5: md5('d'), headers: 'h' },
+      'gone.css': { etag: md5('g'), size: 1, md5: md5('g'), headers: 'h' },
+      'stale.js': { etag: md5('s'), size: 1, md5: md5('s'), headers: 'h' }
+    }),
+    pending: { E1: ['/x'] },
+    lock: { token: 't', holder: 'h', since: 's' }
   }
   const remote = new Map(
     [
@@ -85,12 +145,15 @@ test('nextManifest: written and unchanged files, still-valid entries kept, delet
     deleted: ['p/gone.css'],
     pending: {}
   })
-  expect([...next.entries.keys()].sort()).toEqual(['big.mp4', 'draft.md', 'same.css'])
-  expect(next.entries.get('big.mp4')).toEqual({
+  expect([...next.entries.keys()].sort()).toEqual(
+    ['big.mp4', 'draft.md', 'same.css'].map(keyDigest).sort()
+  )
+  expect(next.entries.get(keyDigest('big.mp4'))).toEqual({
     etag: `${md5('1')}-5`,
     size: 40,
     md5: md5('f'),
     headers: big.headersDigest
   })
   expect(next.pending).toEqual({})
+  expect(next.lock).toBeUndefined()
 })

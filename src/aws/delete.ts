@@ -7,10 +7,12 @@ export async function deleteKeys(
   s3: S3Client,
   bucket: string,
   keys: readonly string[],
-  onBatch: (done: number) => void = () => undefined
+  onBatch: (done: number) => void = () => undefined,
+  beforeBatch: () => void = () => undefined
 ): Promise<void> {
   for (let i = 0; i < keys.length; i += BATCH) {
     const batch = keys.slice(i, i + BATCH)
+    beforeBatch()
     const result = await s3.send(
       new DeleteObjectsCommand({
         Bucket: bucket,

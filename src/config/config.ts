@@ -8,6 +8,7 @@ import { checkCacheControl, checkContentType, parseRules } from '../plan/rules'
 import { globMatcher, parseGlobs } from '../plan/match'
 import type { HeaderRules } from '../plan/headers'
 import type { ObjectSettings } from '../plan/types'
+import { leaseSettingsFor, type LeaseSettings } from '../plan/lease'
 
 /** Everything the deploy needs, validated. Built once; nothing else reads inputs. */
 export interface DeployConfig {
@@ -39,6 +40,11 @@ export interface DeployConfig {
   settings: ObjectSettings
   /** Full key of the manifest (prefix + manifest-key). */
   manifestKey: string
+  /** Full key of the lease object beside it: the manifest key's stem + `.lock`. */
+  lockKey: string
+  /** How long to wait for another deploy's lock; 0: not at all. */
+  lockTimeoutSeconds: number
+  lease: LeaseSettings
 }
 
 export interface RoleConfig {
@@ -71,6 +77,7 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
   const source = get('source')
   const paths = raw.paths === undefined ? undefined : parsePaths(raw.paths)
   const prefix = parsePrefix(get('prefix'))
+  const manifestKey = prefix + parseManifestKey(get('manifest-key'))
   return {
     source: path.resolve(cwd, source),
     bucket,
@@ -110,8 +117,26 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
       contentType: parseRules('content-type', get('content-type'), checkContentType)
     },
     settings: parseSettings(raw),
-    manifestKey: prefix + parseManifestKey(get('manifest-key'))
+    manifestKey,
+    lockKey: lockKeyFor(manifestKey),
+    lockTimeoutSeconds: parseInteger('lock-timeout', get('lock-timeout'), 0, 24 * 3600),
+    lease: leaseSettingsFor(parseTestLease(env))
   }
+}
+
+/** `.s3-cloudfront-deploy.json` → `.s3-cloudfront-deploy.lock`: obviously the action's own. */
+export function lockKeyFor(manifestKey: string): string {
+  const slash = manifestKey.lastIndexOf('/')
+  const dot = manifestKey.lastIndexOf('.')
+  const stem = dot > slash + 1 ? manifestKey.slice(0, dot) : manifestKey
+  const key = `${stem}.lock`
+  return key === manifestKey ? `${manifestKey}.lock` : key
+}
+
+/** Tests shorten the lease (a dead deploy then blocks others for seconds, not minutes). */
+function parseTestLease(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.S3_CLOUDFRONT_DEPLOY_LEASE_MS
+  return value ? parseInteger('S3_CLOUDFRONT_DEPLOY_LEASE_MS', value, 300, 3_600_000) : undefined
 }
 
 const CANNED_ACLS = [

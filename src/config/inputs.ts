@@ -106,7 +106,15 @@ export const INPUTS = [
     default: '.s3-cloudfront-deploy.json',
     placeholder: 'KEY',
     description:
-      'Key, under the prefix, of the small state object that records what each deploy wrote (content MD5 and header digest per file). Never deleted or invalidated by the sync.'
+      'Key, under the prefix, of the small state object that records what each deploy wrote (content MD5 and header digest per file, keyed by a digest of the key) and holds the lock. Its lease object is beside it, with the extension .lock. Never deleted or invalidated by the sync.'
+  },
+  {
+    name: 'lock-timeout',
+    kind: 'integer',
+    default: '600',
+    placeholder: 'SECONDS',
+    description:
+      'How long to wait, in seconds, while another deploy to the same bucket and prefix holds the lock; then fail, changing nothing. 0: fail at once.'
   },
   {
     name: 'distribution-id',

@@ -1,48 +1,104 @@
+import { createHash } from 'node:crypto'
 import type { KnownState, RemoteObject, SourceFile } from './types'
 
 /**
- * The state object the action keeps under the prefix: per key, the ETag and size it last saw,
- * the content MD5 and the header digest. An entry is trusted only while the listing still shows
- * that ETag and size. It also carries invalidation paths not yet sent, so a deploy that failed
- * after uploading still gets its URLs invalidated on the next run.
+ * The state object the action keeps under the prefix. Per object: the ETag and size it last saw,
+ * the content MD5 and the header digest; an entry is trusted only while the listing still shows
+ * that ETag and size. It also carries invalidation paths not yet sent (so a deploy that failed
+ * after uploading still gets its URLs invalidated on the next run) and the lock, when a deploy
+ * holds it.
+ *
+ * It names no file: entries are keyed by a digest of the key (relative to the prefix), so a
+ * visitor who fetches it learns nothing they could not learn by requesting URLs. Only pending
+ * invalidation paths are in clear, and only while they are pending.
  */
 export interface ManifestEntry {
   etag: string
   size: number
   md5: string
   headers: string
+  /** Epoch seconds when the file left the build, for removed files kept for a while. */
+  removedAt?: number
+}
+
+/** Who holds the lock, as recorded in the state object when it was taken. */
+export interface LockRecord {
+  /** Random, one per deploy: what the lease object must carry to prove it is this holder's. */
+  token: string
+  /** The CI run or job URL when known, else host and process. */
+  holder: string
+  /** ISO time it was taken. */
+  since: string
 }
 
 export interface Manifest {
-  /** Keyed by path relative to the prefix. */
+  /** Keyed by `keyDigest(key relative to the prefix)`. */
   entries: Map<string, ManifestEntry>
   /** Distribution ID → paths still to invalidate. */
   pending: Record<string, string[]>
+  lock?: LockRecord
 }
 
-export const MANIFEST_VERSION = 1
+export const MANIFEST_VERSION = 2
+const GENERATOR = 's3-cloudfront-deploy'
+/** 96 bits of SHA-256: no collision in practice even at millions of files. */
+const DIGEST_BYTES = 12
+const MD5_BYTES = 16
+
+/** The digest an entry is keyed by: base64url of the first 12 bytes of SHA-256(relative key). */
+export function keyDigest(relKey: string): string {
+  return createHash('sha256')
+    .update(relKey)
+    .digest()
+    .subarray(0, DIGEST_BYTES)
+    .toString('base64url')
+}
 
 export function emptyManifest(): Manifest {
   return { entries: new Map(), pending: {} }
 }
 
+/** A newer action wrote it: overwriting it could drop state (or a lock) we do not understand. */
+export class NewerManifestError extends Error {
+  constructor(readonly version: number) {
+    super(
+      `the state object was written by a newer version of the action (format ${version}, this one reads up to ${MANIFEST_VERSION}): use that version or newer`
+    )
+    this.name = 'NewerManifestError'
+  }
+}
+
 /**
- * Compact JSON: header digests are listed once and referenced by index; the MD5 is left out when
- * it equals the ETag. About 60 bytes per file before gzip.
+ * Compact JSON (about 53 bytes a file, 32 once gzipped: a million files stay cheap to move):
+ * fixed-size binary columns in base64, sorted by key digest, so the same state always serializes
+ * to the same text and an unchanged state is never written back.
+ *   keys     12-byte key digests          md5   16-byte content MD5s
+ *   sizes    float64 LE                   headerIndex  uint32 LE, into `headers`
+ *   etags    { row: ETag } where the ETag is not the MD5 (multipart, SSE-KMS)
+ *   removed  { row: epoch seconds } for removed files kept for a while
  */
 export function serializeManifest(manifest: Manifest): string {
-  const digests: string[] = []
-  const index = new Map<string, number>()
-  const objects: Record<string, (string | number)[]> = {}
-  for (const key of [...manifest.entries.keys()].sort()) {
-    const e = manifest.entries.get(key) as ManifestEntry
-    let i = index.get(e.headers)
-    if (i === undefined) {
-      i = digests.push(e.headers) - 1
-      index.set(e.headers, i)
-    }
-    objects[key] = e.md5 === e.etag ? [e.etag, e.size, i] : [e.etag, e.size, i, e.md5]
-  }
+  const digests = [...manifest.entries.keys()].sort()
+  const n = digests.length
+  const keys = Buffer.alloc(n * DIGEST_BYTES)
+  const md5 = Buffer.alloc(n * MD5_BYTES)
+  const sizes = Buffer.alloc(n * 8)
+  const headerIndex = Buffer.alloc(n * 4)
+  const headers: string[] = []
+  const headerRow = new Map<string, number>()
+  const etags: Record<string, string> = {}
+  const removed: Record<string, number> = {}
+  digests.forEach((digest, row) => {
+    const e = manifest.entries.get(digest) as ManifestEntry
+    Buffer.from(digest, 'base64url').copy(keys, row * DIGEST_BYTES)
+    writeMd5(md5, row, e.md5)
+    sizes.writeDoubleLE(e.size, row * 8)
+    let h = headerRow.get(e.headers)
+    if (h === undefined) headerRow.set(e.headers, (h = headers.push(e.headers) - 1))
+    headerIndex.writeUInt32LE(h, row * 4)
+    if (e.etag !== e.md5) etags[row] = e.etag
+    if (e.removedAt !== undefined) removed[row] = e.removedAt
+  })
   const pending = Object.fromEntries(
     Object.entries(manifest.pending)
       .filter(([, paths]) => paths.length > 0)
@@ -50,45 +106,121 @@ export function serializeManifest(manifest: Manifest): string {
   )
   return JSON.stringify({
     version: MANIFEST_VERSION,
-    generator: 's3-cloudfront-deploy',
-    headers: digests,
-    objects,
-    pending
+    generator: GENERATOR,
+    count: n,
+    headers,
+    keys: keys.toString('base64'),
+    md5: md5.toString('base64'),
+    sizes: sizes.toString('base64'),
+    headerIndex: headerIndex.toString('base64'),
+    etags,
+    removed,
+    pending,
+    ...(manifest.lock ? { lock: manifest.lock } : {})
   })
 }
 
-/** Throws on anything that is not a manifest of this version. */
-export function parseManifest(text: string): Manifest {
-  const data = JSON.parse(text) as {
-    version?: unknown
-    headers?: unknown
-    objects?: Record<string, unknown>
-    pending?: Record<string, unknown>
-  }
-  if (
-    data.version !== MANIFEST_VERSION ||
-    !Array.isArray(data.headers) ||
-    typeof data.objects !== 'object'
-  ) {
-    throw new Error(`not a version ${MANIFEST_VERSION} manifest`)
-  }
-  const digests = data.headers as string[]
-  const entries = new Map<string, ManifestEntry>()
-  for (const [key, value] of Object.entries(data.objects ?? {})) {
-    const [etag, size, i, md5] = value as [string, number, number, string?]
-    if (typeof etag !== 'string' || typeof size !== 'number' || typeof digests[i] !== 'string') {
-      throw new Error(`bad entry for ${key}`)
-    }
-    entries.set(key, { etag, size, md5: md5 ?? etag, headers: digests[i] })
-  }
-  const pending: Record<string, string[]> = {}
-  for (const [id, paths] of Object.entries(data.pending ?? {})) {
-    if (Array.isArray(paths) && paths.every(p => typeof p === 'string')) pending[id] = paths
-  }
-  return { entries, pending }
+/** MD5s are hex; anything else (an S3-compatible store's own ETag) is kept as an ETag only. */
+function writeMd5(target: Buffer, row: number, md5: string): void {
+  if (!/^[0-9a-f]{32}$/.test(md5)) throw new Error(`not an MD5: ${md5}`)
+  target.write(md5, row * MD5_BYTES, 'hex')
 }
 
-/** What the manifest says of an object, if the listing still matches its entry. */
+/**
+ * Reads format 2, and format 1 (keys in clear; upgraded on the next write, with no HEAD per
+ * object). Throws NewerManifestError for a later format, and an Error on anything malformed.
+ */
+export function parseManifest(text: string): Manifest {
+  const data = JSON.parse(text) as Record<string, unknown>
+  if (typeof data.version === 'number' && data.version > MANIFEST_VERSION) {
+    throw new NewerManifestError(data.version)
+  }
+  if (data.version === 1) return parseVersion1(data)
+  if (data.version !== MANIFEST_VERSION) throw new Error('not a state object of this action')
+  const n = data.count
+  const headers = data.headers
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0 || !isStringArray(headers)) {
+    throw new Error('malformed header')
+  }
+  const column = (name: string, width: number) => {
+    const value = data[name]
+    const bytes = typeof value === 'string' ? Buffer.from(value, 'base64') : Buffer.alloc(0)
+    if (bytes.length !== n * width) throw new Error(`malformed column ${name}`)
+    return bytes
+  }
+  const keys = column('keys', DIGEST_BYTES)
+  const md5 = column('md5', MD5_BYTES)
+  const sizes = column('sizes', 8)
+  const headerIndex = column('headerIndex', 4)
+  const etags = (data.etags ?? {}) as Record<string, unknown>
+  const removed = (data.removed ?? {}) as Record<string, unknown>
+  const entries = new Map<string, ManifestEntry>()
+  for (let row = 0; row < n; row++) {
+    const digest = keys.toString('base64url', row * DIGEST_BYTES, (row + 1) * DIGEST_BYTES)
+    const hash = md5.toString('hex', row * MD5_BYTES, (row + 1) * MD5_BYTES)
+    const h = headers[headerIndex.readUInt32LE(row * 4)]
+    const etag = etags[row]
+    const removedAt = removed[row]
+    if (h === undefined || (etag !== undefined && typeof etag !== 'string')) {
+      throw new Error(`malformed entry ${row}`)
+    }
+    const entry: ManifestEntry = {
+      etag: etag ?? hash,
+      size: sizes.readDoubleLE(row * 8),
+      md5: hash,
+      headers: h
+    }
+    if (typeof removedAt === 'number') entry.removedAt = removedAt
+    entries.set(digest, entry)
+  }
+  const manifest: Manifest = { entries, pending: parsePending(data.pending) }
+  const lock = parseLock(data.lock)
+  if (lock) manifest.lock = lock
+  return manifest
+}
+
+function parseVersion1(data: Record<string, unknown>): Manifest {
+  const digests = data.headers
+  const objects = data.objects
+  if (!isStringArray(digests) || typeof objects !== 'object' || objects === null) {
+    throw new Error('malformed format 1 state object')
+  }
+  const entries = new Map<string, ManifestEntry>()
+  for (const [key, value] of Object.entries(objects)) {
+    const [etag, size, i, md5] = value as [string, number, number, string?]
+    const headers = digests[i]
+    if (typeof etag !== 'string' || typeof size !== 'number' || headers === undefined) {
+      throw new Error(`bad entry for ${key}`)
+    }
+    const hash = md5 ?? etag
+    // An entry whose content MD5 is unknown cannot be kept: the next deploy HEADs that object.
+    if (!/^[0-9a-f]{32}$/.test(hash)) continue
+    entries.set(keyDigest(key), { etag, size, md5: hash, headers })
+  }
+  return { entries, pending: parsePending(data.pending) }
+}
+
+function parsePending(value: unknown): Record<string, string[]> {
+  const pending: Record<string, string[]> = {}
+  for (const [id, paths] of Object.entries((value ?? {}) as Record<string, unknown>)) {
+    if (isStringArray(paths)) pending[id] = paths
+  }
+  return pending
+}
+
+function parseLock(value: unknown): LockRecord | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const { token, holder, since } = value as Record<string, unknown>
+  if (typeof token !== 'string' || typeof holder !== 'string' || typeof since !== 'string')
+    return undefined
+  return { token, holder, since }
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every(v => typeof v === 'string')
+}
+
+/** What the state object says of an object, if the listing still matches its entry. */
 export function knownFromManifest(
   entry: ManifestEntry | undefined,
   object: RemoteObject
@@ -97,10 +229,20 @@ export function knownFromManifest(
   return { md5: entry.md5, headers: entry.headers }
 }
 
+/** The entry of a key (full key, prefix included), if any. */
+export function entryFor(
+  manifest: Manifest,
+  prefix: string,
+  key: string
+): ManifestEntry | undefined {
+  return manifest.entries.get(keyDigest(key.slice(prefix.length)))
+}
+
 /**
- * The manifest after a successful deploy: an entry for every file now in the bucket (with the
- * ETag the write returned, or the listing's for unchanged files), still-valid entries of objects
- * outside the sync's scope, and the pending invalidations that remain.
+ * The state after a deploy (or after the part of it that was done): an entry for every file now
+ * in the bucket (with the ETag the write returned, or the listing's for unchanged files),
+ * still-valid entries of objects outside the sync's scope, and the pending invalidations that
+ * remain. The lock is not carried over: whoever writes it decides.
  */
 export function nextManifest(args: {
   previous: Manifest
@@ -111,30 +253,23 @@ export function nextManifest(args: {
   deleted: readonly string[]
   pending: Record<string, string[]>
 }): Manifest {
-  const rel = (key: string) => key.slice(args.prefix.length)
+  const digestOf = (key: string) => keyDigest(key.slice(args.prefix.length))
   const entries = new Map<string, ManifestEntry>()
   const deleted = new Set(args.deleted)
   for (const [key, object] of args.remote) {
-    const entry = args.previous.entries.get(rel(key))
-    if (!deleted.has(key) && knownFromManifest(entry, object))
-      entries.set(rel(key), entry as ManifestEntry)
+    if (deleted.has(key)) continue
+    const digest = digestOf(key)
+    const entry = args.previous.entries.get(digest)
+    if (knownFromManifest(entry, object)) entries.set(digest, entry as ManifestEntry)
   }
-  for (const file of args.unchanged) {
-    const object = args.remote.get(file.key) as RemoteObject
-    entries.set(rel(file.key), {
-      etag: object.etag,
-      size: file.size,
-      md5: file.md5,
-      headers: file.headersDigest
-    })
-  }
-  for (const { file, etag } of args.written) {
-    entries.set(rel(file.key), {
+  const record = (file: SourceFile, etag: string) =>
+    entries.set(digestOf(file.key), {
       etag,
       size: file.size,
       md5: file.md5,
       headers: file.headersDigest
     })
-  }
+  for (const file of args.unchanged) record(file, (args.remote.get(file.key) as RemoteObject).etag)
+  for (const { file, etag } of args.written) record(file, etag)
   return { entries, pending: args.pending }
 }

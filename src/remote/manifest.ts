@@ -1,8 +1,34 @@
 import { gunzipSync, gzipSync } from 'node:zlib'
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
-import { emptyManifest, parseManifest, serializeManifest, type Manifest } from '../plan/manifest'
+import {
+  GetObjectCommand,
+  PutObjectCommand,
+  type GetObjectCommandOutput,
+  type S3Client
+} from '@aws-sdk/client-s3'
+import {
+  emptyManifest,
+  NewerManifestError,
+  parseManifest,
+  serializeManifest,
+  type Manifest
+} from '../plan/manifest'
 import { isAccessDenied } from '../aws/explain'
 import { describeCause } from '../errors'
+import { sendTimed } from './server-time'
+
+/** The metadata that names the lock's token, so a HEAD tells whether it is taken. */
+export const LOCK_METADATA = 'lock'
+
+/** The state object as S3 has it: what a conditional write must match. */
+export interface StateObject {
+  etag: string
+  /** Token of the lock it records, if any (from its metadata). */
+  lockToken: string | undefined
+  /** Server time of its last write (ms). */
+  writtenAt: number
+  /** Server time of the read (ms). */
+  serverNow: number
+}
 
 export interface ReadManifest {
   manifest: Manifest
@@ -12,22 +38,29 @@ export interface ReadManifest {
   note?: string
   /** What was read, to skip writing it back unchanged. */
   serialized?: string
+  /** Undefined when there is none. */
+  object?: StateObject
 }
 
 /**
- * One GetObject. A missing or corrupt manifest is an empty one, and one we may not read is an
- * unusable one: the sync still works. Any other error is thrown.
+ * One GetObject. `onHeaders` runs as soon as S3 has answered (before the body has arrived, and
+ * on any failure), so the caller can start listing the bucket then: a listing that starts after
+ * the state object was read sees every write made before it, which the lock relies on.
+ * A missing or corrupt state object is an empty one, and one we may not read is unusable: the
+ * sync still works. Any other error is thrown.
  */
 export async function readManifest(
   s3: S3Client,
   bucket: string,
-  key: string
+  key: string,
+  onHeaders: () => void = () => undefined
 ): Promise<ReadManifest> {
-  let bytes: Uint8Array
+  let response: { output: GetObjectCommandOutput; serverNow: number }
   try {
-    const result = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
-    bytes = (await result.Body?.transformToByteArray()) ?? new Uint8Array()
+    const command = new GetObjectCommand({ Bucket: bucket, Key: key })
+    response = await sendTimed(command, () => s3.send(command))
   } catch (err) {
+    onHeaders()
     const name = (err as Error).name
     if (name === 'NoSuchKey' || name === 'NotFound')
       return { manifest: emptyManifest(), usable: true, note: 'none yet' }
@@ -35,6 +68,15 @@ export async function readManifest(
       return { manifest: emptyManifest(), usable: false, note: describeCause(err) }
     throw err
   }
+  onHeaders()
+  const { output, serverNow } = response
+  const object: StateObject = {
+    etag: output.ETag ?? '',
+    lockToken: output.Metadata?.[LOCK_METADATA] || undefined,
+    writtenAt: output.LastModified?.getTime() ?? serverNow,
+    serverNow
+  }
+  const bytes = (await output.Body?.transformToByteArray()) ?? new Uint8Array()
   try {
     const buffer = Buffer.from(bytes)
     // gzip magic number: stored compressed, but a proxy may have decoded it already.
@@ -42,31 +84,61 @@ export async function readManifest(
       'utf8'
     )
     const manifest = parseManifest(text)
-    return { manifest, usable: true, serialized: serializeManifest(manifest) }
+    return { manifest, usable: true, serialized: serializeManifest(manifest), object }
   } catch (err) {
+    if (err instanceof NewerManifestError) throw err
     return {
       manifest: emptyManifest(),
       usable: true,
-      note: `unreadable (${(err as Error).message}), ignored`
+      note: `unreadable (${(err as Error).message}), ignored`,
+      object
     }
   }
 }
 
-/** Gzipped JSON, never cached: it is state, not content. */
+export interface WriteCondition {
+  /** Write only if the object still has this ETag. */
+  ifMatch?: string
+  /** Write only if there is no such object yet. */
+  ifNoneMatch?: boolean
+  /** The lock token to name in the metadata; none when the lock is free. */
+  lockToken?: string
+}
+
+/** Gzipped JSON, never cached: it is state, not content. Returns the new ETag. */
 export async function writeManifest(
   s3: S3Client,
   bucket: string,
   key: string,
-  serialized: string
-): Promise<void> {
-  await s3.send(
+  serialized: string,
+  condition: WriteCondition = {}
+): Promise<string> {
+  const result = await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
       Key: key,
       Body: gzipSync(serialized),
       ContentType: 'application/json',
       ContentEncoding: 'gzip',
-      CacheControl: 'no-store'
+      CacheControl: 'no-store',
+      ...(condition.lockToken ? { Metadata: { [LOCK_METADATA]: condition.lockToken } } : {}),
+      ...(condition.ifMatch ? { IfMatch: condition.ifMatch } : {}),
+      ...(condition.ifNoneMatch ? { IfNoneMatch: '*' } : {})
     })
+  )
+  return result.ETag ?? ''
+}
+
+/**
+ * A conditional write refused: the object changed (412 PreconditionFailed), another conditional
+ * write raced ours (409 ConditionalRequestConflict), or it is gone (404 on If-Match).
+ */
+export function isConditionFailed(err: unknown): boolean {
+  if (!(err instanceof Error)) return false
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+  return (
+    ['PreconditionFailed', 'ConditionalRequestConflict', 'NoSuchKey'].includes(err.name) ||
+    status === 412 ||
+    status === 409
   )
 }

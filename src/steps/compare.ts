@@ -1,138 +1,191 @@
 import type { DeployConfig } from '../config/config'
 import { InputError } from '../config/errors'
-import type { DeployDeps } from '../deploy'
-import { scanSource } from '../local/scan'
+import type { DeployDeps } from './context'
+import { scanSource, type ScanResult } from '../local/scan'
 import { listRemote } from '../remote/list'
-import { readManifest } from '../remote/manifest'
+import { readManifest, type StateObject } from '../remote/manifest'
 import { headObject } from '../aws/head'
 import { planSync } from '../plan/diff'
 import { formatBytes } from '../plan/describe'
-import { knownFromManifest, type Manifest } from '../plan/manifest'
+import { entryFor, knownFromManifest, NewerManifestError, type Manifest } from '../plan/manifest'
 import type { KnownState, RemoteObject, SyncPlan } from '../plan/types'
 import { attempt } from '../errors'
 import { forEachLimit } from '../util/pool'
 import { bucketOperation } from '../aws/explain'
 
-export interface Comparison {
-  plan: SyncPlan
+/** The bucket side, read without changing anything. */
+export interface BucketState {
+  /** The site's objects: the state object and its lease object left out. */
   remote: Map<string, RemoteObject>
   manifest: Manifest
   /** The manifest as read (serialized), to skip writing it back unchanged. */
   manifestText: string | undefined
   /** False when it could not be read (no s3:GetObject): then it is neither trusted nor written. */
   manifestUsable: boolean
+  /** The state object as S3 has it; undefined when there is none. */
+  stateObject: StateObject | undefined
+}
+
+export interface Comparison extends BucketState {
+  scan: ScanResult
+  plan: SyncPlan
 }
 
 /**
- * Source and bucket side by side: walk and hash the source while listing the bucket and reading
- * the manifest (in parallel), then HEAD only the objects the manifest does not vouch for (none in
- * a steady state), and plan.
+ * Source and bucket side by side: walk and hash the source (once: a re-plan after waiting for
+ * the lock reuses `scanned`) while reading the state object and listing the bucket, then HEAD
+ * only the objects the state object does not vouch for (none in a steady state), and plan.
  */
-export async function compare(config: DeployConfig, { s3, log }: DeployDeps): Promise<Comparison> {
-  const target = `s3://${config.bucket}/${config.prefix}`
-  const bucketOp = (what: string, permission: string, resource: string) =>
-    bucketOperation(config, what, permission, resource)
-  return log.group(`Compare ${config.source} with ${target}`, async () => {
-    const started = Date.now()
-    const timed = async <T>(work: Promise<T>): Promise<[T, number]> => [
-      await work,
-      Date.now() - started
-    ]
-    const [[scan, scanMs], [listed, listMs], read] = await Promise.all([
-      timed(
-        scanSource(config.source, {
+export async function compare(
+  config: DeployConfig,
+  deps: DeployDeps,
+  scanned?: ScanResult
+): Promise<Comparison> {
+  const { log } = deps
+  return log.group(
+    `Compare ${config.source} with s3://${config.bucket}/${config.prefix}`,
+    async () => {
+      const started = Date.now()
+      const timed = async <T>(work: Promise<T>): Promise<[T, number]> => [
+        await work,
+        Date.now() - started
+      ]
+      const [[scan, scanMs], [bucket, listMs]] = await Promise.all([
+        scanned ? Promise.resolve([scanned, 0] as [ScanResult, number]) : timed(scanLocal(config)),
+        timed(readBucket(config, deps))
+      ])
+      if (!scanned) reportScan(config, deps, scan, scanMs)
+
+      // What the state object vouches for; HEAD the rest (once: the state object then records them).
+      const known = new Map<string, KnownState>()
+      const unknown = []
+      for (const file of scan.files) {
+        const object = bucket.remote.get(file.key)
+        if (!object) continue
+        const state = knownFromManifest(entryFor(bucket.manifest, config.prefix, file.key), object)
+        if (state) known.set(file.key, state)
+        else if (bucket.manifestUsable) unknown.push({ file, object })
+      }
+      await forEachLimit(unknown, config.concurrency, async ({ file, object }) => {
+        const state = await attempt(
+          bucketOperation(
+            config,
+            `Failed to read s3://${config.bucket}/${file.key}`,
+            's3:GetObject',
+            `arn:aws:s3:::${config.bucket}/${config.prefix}*`
+          ),
+          headObject(deps.s3, config.bucket, file, object)
+        )
+        known.set(file.key, state)
+      })
+      log.info(
+        `Listed ${bucket.remote.size} object(s) in the bucket in ${listMs} ms${unknown.length ? `; checked ${unknown.length} with HEAD (not in the state object)` : ''}`
+      )
+      const plan = planSync(
+        scan.files,
+        bucket.remote,
+        {
+          delete: config.delete,
           prefix: config.prefix,
           inScope: config.inScope,
-          rules: config.rules,
-          settings: config.settings
-        })
+          reserved: new Set([config.manifestKey, config.lockKey])
+        },
+        known
+      )
+      return { ...bucket, scan, plan }
+    }
+  )
+}
+
+/** Walks and hashes the source; refuses what must never be published. */
+async function scanLocal(config: DeployConfig): Promise<ScanResult> {
+  const scan = await scanSource(config.source, {
+    prefix: config.prefix,
+    inScope: config.inScope,
+    rules: config.rules,
+    settings: config.settings
+  })
+  const outside = scan.skippedLinks.filter(l => l.kind === 'outside')
+  if (outside.length > 0 && config.outsideSymlinks === 'fail') {
+    throw new InputError(
+      `Symbolic link ${outside.map(l => `'${l.relPath}' ${l.reason}`).join(', ')}; outside-symlinks is 'fail'. Links out of the source are never published: remove them, or set outside-symlinks: skip to skip them with a warning.`
+    )
+  }
+  // The action's own objects would overwrite the file (and be overwritten), on every deploy.
+  const clash = scan.files.find(f => f.key === config.manifestKey || f.key === config.lockKey)
+  if (clash) {
+    throw new InputError(
+      `Input 'manifest-key': the source has a file '${clash.relPath}' at s3://${config.bucket}/${clash.key}, which is the action's own ${clash.key === config.manifestKey ? 'state object' : 'lease object'}. Nothing was changed. Set manifest-key to another name (e.g. manifest-key: .deploy-state.json), or exclude the file.`
+    )
+  }
+  return scan
+}
+
+function reportScan(config: DeployConfig, { log }: DeployDeps, scan: ScanResult, ms: number) {
+  for (const link of scan.skippedLinks) {
+    log.warning(`Skipped symbolic link ${link.relPath}: ${link.reason}; it is not published.`)
+  }
+  const rate = Math.round((scan.files.length / Math.max(ms, 1)) * 1000).toLocaleString('en')
+  log.info(
+    `Hashed ${scan.files.length} file(s), ${formatBytes(scan.bytes)} in ${ms} ms (${rate} files/s)${scan.excluded ? `; ${scan.excluded} excluded` : ''}`
+  )
+}
+
+/**
+ * Reads the state object, and lists the bucket once S3 has answered that read: the listing then
+ * sees every write made before the state object was read, so a plan made from it and taken
+ * with a conditional write on that state object's ETag is exactly the bucket's.
+ */
+export async function readBucket(config: DeployConfig, deps: DeployDeps): Promise<BucketState> {
+  const { log } = deps
+  const control = deps.control ?? deps.s3
+  const bucketOp = (what: string, permission: string, resource: string) =>
+    bucketOperation(config, what, permission, resource)
+  let answered: () => void = () => undefined
+  const stateRead = new Promise<void>(resolve => (answered = resolve))
+  const [read, listed] = await Promise.all([
+    attempt(
+      bucketOp(
+        `Failed to read the state object s3://${config.bucket}/${config.manifestKey}`,
+        's3:GetObject',
+        `arn:aws:s3:::${config.bucket}/${config.manifestKey}`
       ),
-      timed(
-        attempt(
-          bucketOp(`Failed to list ${target}`, 's3:ListBucket', `arn:aws:s3:::${config.bucket}`),
-          listRemote(s3, config.bucket, config.prefix)
-        )
-      ),
+      readManifest(control, config.bucket, config.manifestKey, answered).catch(err => {
+        if (err instanceof NewerManifestError) {
+          throw new InputError(
+            `Input 'manifest-key': ${err.message}. Nothing was changed. (Or set manifest-key to a new name: this version then starts a state object of its own.)`
+          )
+        }
+        throw err
+      })
+    ),
+    stateRead.then(() =>
       attempt(
         bucketOp(
-          `Failed to read the manifest s3://${config.bucket}/${config.manifestKey}`,
-          's3:GetObject',
-          `arn:aws:s3:::${config.bucket}/${config.manifestKey}`
+          `Failed to list s3://${config.bucket}/${config.prefix}`,
+          's3:ListBucket',
+          `arn:aws:s3:::${config.bucket}`
         ),
-        readManifest(s3, config.bucket, config.manifestKey)
+        listRemote(deps.s3, config.bucket, config.prefix)
       )
-    ])
-    const outside = scan.skippedLinks.filter(l => l.kind === 'outside')
-    if (outside.length > 0 && config.outsideSymlinks === 'fail') {
-      throw new InputError(
-        `Symbolic link ${outside.map(l => `'${l.relPath}' ${l.reason}`).join(', ')}; outside-symlinks is 'fail'. Links out of the source are never published: remove them, or set outside-symlinks: skip to skip them with a warning.`
-      )
-    }
-    for (const link of scan.skippedLinks) {
-      log.warning(`Skipped symbolic link ${link.relPath}: ${link.reason}; it is not published.`)
-    }
-
-    const { manifest, usable: manifestUsable } = read
-    if (!manifestUsable) {
-      log.warning(
-        `Cannot read the manifest s3://${config.bucket}/${config.manifestKey} (${read.note}): comparing by ETag only, so header-only changes go unnoticed and multipart or SSE-KMS objects are uploaded again. Grant s3:GetObject on it to fix this.`
-      )
-    } else if (read.note) {
-      log.info(`Manifest s3://${config.bucket}/${config.manifestKey}: ${read.note}`)
-    }
-    // The manifest is the action's own state, never part of the site.
-    const remote = new Map([...listed].filter(([key]) => key !== config.manifestKey))
-
-    // What the manifest vouches for; HEAD the rest (once: the manifest then records them).
-    const known = new Map<string, KnownState>()
-    const unknown = []
-    for (const file of scan.files) {
-      const object = remote.get(file.key)
-      if (!object) continue
-      const state = knownFromManifest(
-        manifest.entries.get(file.key.slice(config.prefix.length)),
-        object
-      )
-      if (state) known.set(file.key, state)
-      else if (manifestUsable) unknown.push({ file, object })
-    }
-    await forEachLimit(unknown, config.concurrency, async ({ file, object }) => {
-      const state = await attempt(
-        bucketOp(
-          `Failed to read s3://${config.bucket}/${file.key}`,
-          's3:GetObject',
-          `arn:aws:s3:::${config.bucket}/${config.prefix}*`
-        ),
-        headObject(s3, config.bucket, file, object)
-      )
-      known.set(file.key, state)
-    })
-
-    const rate = (n: number, ms: number) =>
-      Math.round((n / Math.max(ms, 1)) * 1000).toLocaleString('en')
-    log.info(
-      `Hashed ${scan.files.length} file(s), ${formatBytes(scan.bytes)} in ${scanMs} ms (${rate(scan.files.length, scanMs)} files/s)${scan.excluded ? `; ${scan.excluded} excluded` : ''}`
     )
-    log.info(
-      `Listed ${remote.size} object(s) in the bucket in ${listMs} ms${unknown.length ? `; checked ${unknown.length} with HEAD (not in the manifest)` : ''}`
+  ])
+  if (!read.usable) {
+    log.warning(
+      `Cannot read the state object s3://${config.bucket}/${config.manifestKey} (${read.note}): comparing by ETag only, so header-only changes go unnoticed and multipart or SSE-KMS objects are uploaded again, and no lock can be taken against concurrent deploys. Grant s3:GetObject on it to fix this.`
     )
-    const plan = planSync(
-      scan.files,
-      remote,
-      {
-        delete: config.delete,
-        prefix: config.prefix,
-        inScope: config.inScope,
-        reserved: new Set([config.manifestKey])
-      },
-      known
-    )
-    return {
-      plan,
-      remote,
-      manifest,
-      manifestText: read.serialized,
-      manifestUsable
-    }
-  })
+  } else if (read.note) {
+    log.info(`State object s3://${config.bucket}/${config.manifestKey}: ${read.note}`)
+  }
+  // The state object and its lease are the action's own, never part of the site.
+  const remote = new Map(
+    [...listed].filter(([key]) => key !== config.manifestKey && key !== config.lockKey)
+  )
+  return {
+    remote,
+    manifest: read.manifest,
+    manifestText: read.serialized,
+    manifestUsable: read.usable,
+    stateObject: read.object
+  }
 }

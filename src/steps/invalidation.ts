@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { DeployConfig } from '../config/config'
-import type { DeployDeps, DeployResult, InvalidationTarget } from '../deploy'
+import type { DeployDeps, DeployResult, InvalidationTarget } from './context'
 import { readOrigins } from '../aws/distribution'
 import { createInvalidation, waitForInvalidation } from '../aws/invalidate'
 import { isTransientAwsError, retryFor } from '../aws/retry'
@@ -10,6 +10,7 @@ import { invalidationPaths } from '../plan/invalidation'
 import { originPrefixFor } from '../plan/origin'
 import type { RemoteObject, SyncPlan } from '../plan/types'
 import { attempt, describeCause, StepError } from '../errors'
+import type { WriteGuard } from './write'
 
 /** How long to keep retrying CreateInvalidation through TooManyInvalidationsInProgress & co. */
 export const INVALIDATION_RETRY_MS = 5 * 60_000
@@ -99,7 +100,8 @@ export async function invalidate(
   deps: DeployDeps,
   plan: SyncPlan,
   result: DeployResult,
-  onCreated: (distributionId: string) => void = () => undefined
+  onCreated: (distributionId: string) => void = () => undefined,
+  guard: WriteGuard = { check: () => undefined }
 ): Promise<void> {
   const targets = result.targets.filter(t => t.paths.length > 0)
   if (targets.length === 0) return
@@ -109,6 +111,8 @@ export async function invalidate(
     async () => {
       const digest = contentDigest(plan)
       for (const { distributionId, paths } of targets) {
+        guard.check()
+        result.changedAnything = true
         const reference = callerReference(deps.env, distributionId, paths, digest)
         const invalidation = await attempt(
           {

@@ -1,15 +1,17 @@
 import type { DeployConfig } from '../config/config'
-import type { DeployDeps, DeployResult } from '../deploy'
+import type { DeployDeps, DeployResult } from './context'
 import { deleteKeys } from '../aws/delete'
 import type { SyncPlan } from '../plan/types'
 import { attempt } from '../errors'
 import { bucketOperation } from '../aws/explain'
+import type { WriteGuard } from './write'
 
 export async function removeObjects(
   config: DeployConfig,
   { s3, log }: DeployDeps,
   plan: SyncPlan,
-  result: DeployResult
+  result: DeployResult,
+  guard: WriteGuard = { check: () => undefined }
 ) {
   if (plan.deletes.length === 0) return
   await log.group(`Delete ${plan.deletes.length} object(s)`, async () => {
@@ -20,9 +22,18 @@ export async function removeObjects(
         's3:DeleteObject',
         `arn:aws:s3:::${config.bucket}/${config.prefix}*`
       ),
-      deleteKeys(s3, config.bucket, plan.deletes, done => {
-        result.deleted = done
-      })
+      deleteKeys(
+        s3,
+        config.bucket,
+        plan.deletes,
+        done => {
+          result.deleted = done
+        },
+        () => {
+          guard.check()
+          result.changedAnything = true
+        }
+      )
     )
     log.info(`Deleted ${result.deleted} object(s)`)
   })

@@ -1,5 +1,5 @@
 import type { DeployConfig } from '../config/config'
-import type { DeployDeps, DeployResult } from '../deploy'
+import type { DeployDeps, DeployResult } from './context'
 import { updateHeaders, uploadFile } from '../aws/upload'
 import { isPage } from '../plan/diff'
 import { formatBytes } from '../plan/describe'
@@ -9,6 +9,11 @@ import { bucketOperation } from '../aws/explain'
 import { forEachLimit } from '../util/pool'
 import { startProgress } from '../util/progress'
 
+/** Asked before each write: throws when this deploy may no longer write (lock lost, cancelled). */
+export interface WriteGuard {
+  check(): void
+}
+
 /**
  * Uploads new and changed files and updates headers in place, in two waves: every asset is in
  * place before the first page that may link to it. The first failure stops new requests.
@@ -17,7 +22,8 @@ export async function writeObjects(
   config: DeployConfig,
   { s3, log, progressIntervalMs }: DeployDeps,
   plan: SyncPlan,
-  result: DeployResult
+  result: DeployResult,
+  guard: WriteGuard = { check: () => undefined }
 ) {
   const work = [
     ...plan.uploads.map(u => ({ file: u.file, headersOnly: false })),
@@ -45,6 +51,8 @@ export async function writeObjects(
       config.settings.sse?.startsWith('aws:kms') ? ' (and kms:GenerateDataKey on the key)' : ''
     ].join('')
     const write = async (file: SourceFile, headersOnly: boolean) => {
+      guard.check()
+      result.changedAnything = true
       const etag = await attempt(
         bucketOperation(
           config,

@@ -1,0 +1,116 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type GetObjectCommandOutput,
+  type HeadObjectCommandOutput,
+  type S3Client
+} from '@aws-sdk/client-s3'
+import type { LeaseObservation } from '../plan/lease'
+import { LOCK_METADATA, type StateObject } from './manifest'
+import { sendTimed } from './server-time'
+
+/** What the lease object holds: whose it is. Its Last-Modified is the last renewal. */
+export interface LeaseRecord {
+  token: string
+  holder: string
+  since: string
+}
+
+const isMissing = (err: unknown) =>
+  err instanceof Error && (err.name === 'NoSuchKey' || err.name === 'NotFound')
+
+/** The lease object, with S3's time of reading; undefined lease when there is none. */
+export async function readLease(
+  s3: S3Client,
+  bucket: string,
+  key: string
+): Promise<{ lease: LeaseObservation | undefined; serverNow: number }> {
+  let response: { output: GetObjectCommandOutput; serverNow: number }
+  try {
+    const command = new GetObjectCommand({ Bucket: bucket, Key: key })
+    response = await sendTimed(command, () => s3.send(command))
+  } catch (err) {
+    if (isMissing(err)) return { lease: undefined, serverNow: Date.now() }
+    throw err
+  }
+  const { output, serverNow } = response
+  const text = (await output.Body?.transformToString('utf8')) ?? ''
+  let record: Partial<LeaseRecord> = {}
+  try {
+    record = JSON.parse(text) as Partial<LeaseRecord>
+  } catch {
+    // A lease we cannot read proves no one's life.
+  }
+  if (typeof record.token !== 'string') return { lease: undefined, serverNow }
+  return {
+    lease: {
+      token: record.token,
+      holder: typeof record.holder === 'string' ? record.holder : 'an unknown deploy',
+      since: typeof record.since === 'string' ? record.since : 'an unknown time',
+      renewedAt: output.LastModified?.getTime() ?? serverNow
+    },
+    serverNow
+  }
+}
+
+/** HEAD of the state object: its ETag, the lock token it names and when it was written. */
+export async function headState(
+  s3: S3Client,
+  bucket: string,
+  key: string
+): Promise<StateObject | undefined> {
+  let response: { output: HeadObjectCommandOutput; serverNow: number }
+  try {
+    const command = new HeadObjectCommand({ Bucket: bucket, Key: key })
+    response = await sendTimed(command, () => s3.send(command))
+  } catch (err) {
+    if (isMissing(err)) return undefined
+    throw err
+  }
+  const { output, serverNow } = response
+  return {
+    etag: output.ETag ?? '',
+    lockToken: output.Metadata?.[LOCK_METADATA] || undefined,
+    writtenAt: output.LastModified?.getTime() ?? serverNow,
+    serverNow
+  }
+}
+
+/**
+ * Writes the lease (a renewal when `ifMatch` is the ETag of the holder's previous write).
+ * Returns the new ETag; a refused condition means another deploy has replaced it.
+ */
+export async function writeLease(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  record: LeaseRecord,
+  ifMatch?: string
+): Promise<string> {
+  const result = await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: JSON.stringify(record),
+      ContentType: 'application/json',
+      CacheControl: 'no-store',
+      ...(ifMatch ? { IfMatch: ifMatch } : {})
+    })
+  )
+  return result.ETag ?? ''
+}
+
+/**
+ * Removes the lease after the lock was released, only if it is still this holder's (a
+ * conditional delete): a deploy that took the lock meanwhile keeps its own.
+ */
+export async function deleteLease(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  ifMatch: string
+): Promise<void> {
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: ifMatch }))
+}

@@ -1,0 +1,75 @@
+import type { S3Client } from '@aws-sdk/client-s3'
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront'
+import type { Logger } from '../platform'
+import type { Invalidation } from '../aws/invalidate'
+import type { SourceFile, SyncPlan } from '../plan/types'
+
+/**
+ * What every step of a deploy shares: its clients and logger (DeployDeps), what it has done so
+ * far (DeployResult), and the paths planned per distribution. It lives below the steps and
+ * deploy.ts, which both use it, so no import runs in a circle.
+ */
+
+export interface Clock {
+  sleep: (ms: number) => Promise<void>
+  now: () => number
+}
+
+export const systemClock: Clock = {
+  sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+  now: () => Date.now()
+}
+
+export interface DeployDeps {
+  s3: S3Client
+  /**
+   * For the state object and the lock: its own connections, so a lease renewal never queues
+   * behind 32 uploads of large files. Defaults to `s3`.
+   */
+  control?: S3Client
+  cloudfront: CloudFrontClient
+  log: Logger
+  env: NodeJS.ProcessEnv
+  /** Injectable so tests don't wait. */
+  clock?: Clock
+  /** How often long phases print their progress (default 10 s). */
+  progressIntervalMs?: number
+  /** Aborted when the job is cancelled (SIGINT/SIGTERM): no new write starts after it. */
+  signal?: AbortSignal
+}
+
+/** The paths planned for one distribution. */
+export interface InvalidationTarget {
+  distributionId: string
+  paths: string[]
+}
+
+/** What was done (or, in a dry run, would be), reported as outputs even when a step failed. */
+export interface DeployResult {
+  dryRun: boolean
+  plan: SyncPlan | undefined
+  uploaded: number
+  /** Objects whose headers were updated in place. */
+  updated: number
+  deleted: number
+  targets: InvalidationTarget[]
+  invalidations: Invalidation[]
+  /** Every object written, with the ETag S3 gave it (for the state object). */
+  written: { file: SourceFile; etag: string }[]
+  /** Set once this deploy has changed something in the bucket or the distribution. */
+  changedAnything: boolean
+}
+
+export function emptyResult(dryRun: boolean): DeployResult {
+  return {
+    dryRun,
+    plan: undefined,
+    uploaded: 0,
+    updated: 0,
+    deleted: 0,
+    targets: [],
+    invalidations: [],
+    written: [],
+    changedAnything: false
+  }
+}

@@ -1,0 +1,337 @@
+import { randomUUID } from 'node:crypto'
+import * as os from 'node:os'
+import type { DeployConfig } from '../config/config'
+import { systemClock, type DeployDeps } from './context'
+import { serializeManifest, type LockRecord, type Manifest } from '../plan/manifest'
+import {
+  describeHolder,
+  formatDuration,
+  leaseDeadline,
+  lockStatus,
+  type LockStatus
+} from '../plan/lease'
+import { deleteLease, headState, readLease, writeLease } from '../remote/lock'
+import { isConditionFailed, writeManifest, type StateObject } from '../remote/manifest'
+import { attempt, describeCause } from '../errors'
+import { bucketOperation } from '../aws/explain'
+
+/** The lock could not be had, or was lost: a refusal, not a fault. */
+export class LockError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'LockError'
+  }
+}
+
+/** The job was cancelled (SIGINT/SIGTERM) while deploying. */
+export class CancelledError extends Error {
+  constructor() {
+    super('The job was cancelled: no further change was started.')
+    this.name = 'CancelledError'
+  }
+}
+
+const where = (config: DeployConfig) => `s3://${config.bucket}/${config.prefix}`
+
+function lockOperation(config: DeployConfig, what: string, permission: string, key: string) {
+  return bucketOperation(config, what, permission, `arn:aws:s3:::${config.bucket}/${key}`)
+}
+
+/** A new lock record for this deploy. */
+export function newLockRecord(env: NodeJS.ProcessEnv, now: number): LockRecord {
+  return {
+    token: randomUUID(),
+    holder: describeHolder(env, os.hostname(), process.pid),
+    since: new Date(now).toISOString()
+  }
+}
+
+/** Whether the lock the state object names is held: a look at its lease, only when it names one. */
+export async function observeLock(
+  config: DeployConfig,
+  deps: DeployDeps,
+  state: StateObject | undefined,
+  record: LockRecord | undefined
+): Promise<LockStatus> {
+  if (!state?.lockToken) return { state: 'free' }
+  const control = deps.control ?? deps.s3
+  const { lease, serverNow } = await attempt(
+    lockOperation(
+      config,
+      `Failed to read the lease s3://${config.bucket}/${config.lockKey}`,
+      's3:GetObject',
+      config.lockKey
+    ),
+    readLease(control, config.bucket, config.lockKey)
+  )
+  const named = record?.token === state.lockToken ? record : undefined
+  return lockStatus(
+    {
+      token: state.lockToken,
+      holder: named?.holder,
+      since: named?.since,
+      stateWrittenAt: state.writtenAt,
+      lease,
+      serverNow: Math.max(serverNow, state.serverNow)
+    },
+    config.lease
+  )
+}
+
+export function describeLock(status: LockStatus): string {
+  if (status.state === 'free') return 'free'
+  return `${status.holder}, since ${status.since} (last renewed ${formatDuration(status.silentMs)} ago)`
+}
+
+/**
+ * Waits while `status` is held by the same holder, looking every few seconds (a HEAD of the
+ * state object, a GET of the lease) and saying every 30 s whom it waits for. Returns when the
+ * lock was released, changed hands or expired: the caller then plans again. Throws at
+ * `deadline` (local clock), having changed nothing.
+ */
+export async function waitForLock(
+  config: DeployConfig,
+  deps: DeployDeps,
+  first: Exclude<LockStatus, { state: 'free' }>,
+  deadline: number
+): Promise<void> {
+  const { log } = deps
+  const clock = deps.clock ?? systemClock
+  const control = deps.control ?? deps.s3
+  const started = clock.now()
+  const refuse = (status: LockStatus) =>
+    new LockError(
+      `Another deploy holds the lock on ${where(config)}: ${describeLock(status)}. Waited ${formatDuration(clock.now() - started)} (lock-timeout is ${config.lockTimeoutSeconds} s). Nothing was changed. Rerun this deploy once that one has finished, or raise lock-timeout. To queue deploys before they start, use 'concurrency:' (GitHub) or 'resource_group:' (GitLab).`
+    )
+  if (clock.now() >= deadline) throw refuse(first)
+  log.info(
+    `Another deploy holds the lock on ${where(config)}: ${describeLock(first)}. Waiting for it (up to lock-timeout, ${config.lockTimeoutSeconds} s).`
+  )
+  let reported = clock.now()
+  let status: LockStatus = first
+  for (;;) {
+    if (deps.signal?.aborted) throw new CancelledError()
+    await clock.sleep(Math.max(0, Math.min(config.lease.pollEveryMs, deadline - clock.now())))
+    const state = await attempt(
+      lockOperation(
+        config,
+        `Failed to read the state object s3://${config.bucket}/${config.manifestKey}`,
+        's3:GetObject',
+        config.manifestKey
+      ),
+      headState(control, config.bucket, config.manifestKey)
+    )
+    if (state?.lockToken !== first.token) break
+    status = await observeLock(config, deps, state, { ...first, token: first.token })
+    if (status.state !== 'held') {
+      log.warning(
+        `The deploy holding the lock (${first.holder}) has not renewed its lease for ${formatDuration(status.state === 'expired' ? status.silentMs : 0)}: presumed dead, its lock is taken over.`
+      )
+      break
+    }
+    if (clock.now() >= deadline) throw refuse(status)
+    if (clock.now() - reported >= config.lease.reportEveryMs) {
+      reported = clock.now()
+      log.info(
+        `Still waiting for the lock on ${where(config)}: held by ${describeLock(status)}; waited ${formatDuration(reported - started)} of ${config.lockTimeoutSeconds} s.`
+      )
+    }
+  }
+  log.info(`The lock on ${where(config)} is free after ${formatDuration(clock.now() - started)}.`)
+}
+
+/**
+ * Takes the lock: writes the state object (with the lock and this deploy's pending paths) only if
+ * it is still the one read while planning. Returns the new ETag, or undefined when another deploy
+ * wrote it first (then plan again).
+ */
+export async function takeLock(
+  config: DeployConfig,
+  deps: DeployDeps,
+  manifest: Manifest & { lock: LockRecord },
+  expected: StateObject | undefined
+): Promise<string | undefined> {
+  const control = deps.control ?? deps.s3
+  try {
+    return await writeManifest(
+      control,
+      config.bucket,
+      config.manifestKey,
+      serializeManifest(manifest),
+      {
+        ...(expected ? { ifMatch: expected.etag } : { ifNoneMatch: true }),
+        lockToken: manifest.lock.token
+      }
+    )
+  } catch (err) {
+    if (isConditionFailed(err)) return undefined
+    return attempt(
+      lockOperation(
+        config,
+        `Failed to take the lock (write the state object s3://${config.bucket}/${config.manifestKey})`,
+        's3:PutObject',
+        config.manifestKey
+      ),
+      Promise.reject(err)
+    )
+  }
+}
+
+/**
+ * The holder's side: keeps the lease alive in the background and answers, before each write,
+ * whether this deploy may still write. The state object's ETag is tracked so every later write of
+ * it is conditional too: a deploy that lost the lock can never overwrite its successor's state.
+ */
+export class LeaseHolder {
+  private leaseEtag: string | undefined
+  private deadline: number
+  private lost: string | undefined
+  private timer: NodeJS.Timeout | undefined
+  private renewing: Promise<void> | undefined
+
+  private constructor(
+    private readonly config: DeployConfig,
+    private readonly deps: DeployDeps,
+    readonly record: LockRecord,
+    public stateEtag: string,
+    takenAt: number
+  ) {
+    this.deadline = leaseDeadline(takenAt, config.lease)
+  }
+
+  /** Writes the lease object (replacing any earlier holder's) and starts renewing it. */
+  static async start(
+    config: DeployConfig,
+    deps: DeployDeps,
+    record: LockRecord,
+    stateEtag: string,
+    takenAt: number
+  ): Promise<LeaseHolder> {
+    const holder = new LeaseHolder(config, deps, record, stateEtag, takenAt)
+    await holder.renew(false)
+    holder.check()
+    // Real timers: renewals must go on while the event loop is busy with uploads. unref, so a
+    // forgotten stop() never keeps the process alive.
+    holder.timer = setInterval(() => void holder.renewOnce(), config.lease.renewEveryMs)
+    holder.timer.unref()
+    return holder
+  }
+
+  private now(): number {
+    return (this.deps.clock ?? systemClock).now()
+  }
+
+  private renewOnce(): Promise<void> {
+    this.renewing ??= this.renew(true).finally(() => (this.renewing = undefined))
+    return this.renewing
+  }
+
+  private async renew(conditional: boolean): Promise<void> {
+    if (this.lost) return
+    const sentAt = this.now()
+    try {
+      this.leaseEtag = await writeLease(
+        this.deps.control ?? this.deps.s3,
+        this.config.bucket,
+        this.config.lockKey,
+        this.record,
+        conditional ? this.leaseEtag : undefined
+      )
+      this.deadline = leaseDeadline(sentAt, this.config.lease)
+    } catch (err) {
+      if (isConditionFailed(err)) {
+        this.lost = 'another deploy replaced its lease'
+      } else {
+        // Passing trouble: the next renewal may get through before the lease runs out.
+        this.deps.log.warning(
+          `Could not renew the lease s3://${this.config.bucket}/${this.config.lockKey}: ${describeCause(err)}`
+        )
+      }
+    }
+  }
+
+  /** Throws unless this deploy may still write: cancelled, lease lost, or not renewed in time. */
+  check(): void {
+    if (this.deps.signal?.aborted) throw new CancelledError()
+    if (!this.lost && this.now() > this.deadline) {
+      this.lost = `its lease could not be renewed within ${formatDuration(this.config.lease.durationMs)}`
+    }
+    if (this.lost) throw this.lostError()
+  }
+
+  private lostError(): LockError {
+    return new LockError(
+      `This deploy lost the lock on ${where(this.config)} (${this.lost}), so another deploy may now be writing there: it stopped before deleting anything.`
+    )
+  }
+
+  get isLost(): boolean {
+    return this.lost !== undefined
+  }
+
+  /** A renewal that must succeed now: right before deleting anything. */
+  async confirm(): Promise<void> {
+    // Every renewal goes through renewOnce: two conditional writes of the lease at once would
+    // refuse each other.
+    await this.renewOnce()
+    this.check()
+  }
+
+  /** Writes the state object (still conditional), keeping or releasing the lock. */
+  async writeState(manifest: Manifest, keepLock: boolean): Promise<void> {
+    const control = this.deps.control ?? this.deps.s3
+    const text = serializeManifest(keepLock ? { ...manifest, lock: this.record } : manifest)
+    try {
+      this.stateEtag = await writeManifest(
+        control,
+        this.config.bucket,
+        this.config.manifestKey,
+        text,
+        {
+          ifMatch: this.stateEtag,
+          ...(keepLock ? { lockToken: this.record.token } : {})
+        }
+      )
+    } catch (err) {
+      if (isConditionFailed(err)) {
+        this.lost = 'another deploy wrote the state object'
+        throw this.lostError()
+      }
+      await attempt(
+        lockOperation(
+          this.config,
+          `Failed to write the state object s3://${this.config.bucket}/${this.config.manifestKey}`,
+          's3:PutObject',
+          this.config.manifestKey
+        ),
+        Promise.reject(err)
+      )
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  /**
+   * Once the state object no longer names this lock: stops renewing and removes the lease
+   * object, if it is still ours. Without s3:DeleteObject it stays, harmless: a lease proves
+   * nothing once the state object names no lock.
+   */
+  async release(): Promise<void> {
+    this.stop()
+    await this.renewing
+    if (!this.leaseEtag) return
+    try {
+      await deleteLease(
+        this.deps.control ?? this.deps.s3,
+        this.config.bucket,
+        this.config.lockKey,
+        this.leaseEtag
+      )
+    } catch (err) {
+      this.deps.log.debug(`Left the lease object in place: ${describeCause(err)}`)
+    }
+  }
+}
