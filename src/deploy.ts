@@ -11,6 +11,7 @@ import { compare, type Comparison } from './steps/compare'
 import { invalidate, planInvalidations, waitForAll } from './steps/invalidation'
 import {
   CancelledError,
+  currentLock,
   describeLock,
   LeaseHolder,
   LockError,
@@ -96,6 +97,8 @@ export async function deploy(
       )
     }
     log.info('Another deploy took the lock first: this one waits for it, then plans again.')
+    const now = await currentLock(config, deps)
+    if (now.state === 'held') await waitForLock(config, deps, now, deadline)
   }
   await execute(config, deps, state, result, holder)
 }

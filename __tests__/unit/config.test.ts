@@ -37,7 +37,7 @@ describe('parseConfig', () => {
       lease: {
         durationMs: 90_000,
         renewEveryMs: 20_000,
-        pollEveryMs: 5_000,
+        pollEveryMs: 2_000,
         reportEveryMs: 30_000
       }
     })

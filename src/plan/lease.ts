@@ -21,11 +21,11 @@ export interface LeaseSettings {
   reportEveryMs: number
 }
 
-/** A dead deploy blocks others for at most 90 s plus one poll. */
+/** A dead deploy blocks others for at most 90 s plus one look (2 s). */
 export const DEFAULT_LEASE: LeaseSettings = {
   durationMs: 90_000,
   renewEveryMs: 20_000,
-  pollEveryMs: 5_000,
+  pollEveryMs: 2_000,
   reportEveryMs: 30_000
 }
 

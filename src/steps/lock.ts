@@ -78,6 +78,20 @@ export async function observeLock(
   )
 }
 
+/** The lock as it is now: a HEAD of the state object, and its lease when it names one. */
+export async function currentLock(config: DeployConfig, deps: DeployDeps): Promise<LockStatus> {
+  const state = await attempt(
+    lockOperation(
+      config,
+      `Failed to read the state object s3://${config.bucket}/${config.manifestKey}`,
+      's3:GetObject',
+      config.manifestKey
+    ),
+    headState(deps.control ?? deps.s3, config.bucket, config.manifestKey)
+  )
+  return observeLock(config, deps, state, undefined)
+}
+
 export function describeLock(status: LockStatus): string {
   if (status.state === 'free') return 'free'
   return `${status.holder}, since ${status.since} (last renewed ${formatDuration(status.silentMs)} ago)`
@@ -97,7 +111,6 @@ export async function waitForLock(
 ): Promise<void> {
   const { log } = deps
   const clock = deps.clock ?? systemClock
-  const control = deps.control ?? deps.s3
   const started = clock.now()
   const refuse = (status: LockStatus) =>
     new LockError(
@@ -112,17 +125,8 @@ export async function waitForLock(
   for (;;) {
     if (deps.signal?.aborted) throw new CancelledError()
     await clock.sleep(Math.max(0, Math.min(config.lease.pollEveryMs, deadline - clock.now())))
-    const state = await attempt(
-      lockOperation(
-        config,
-        `Failed to read the state object s3://${config.bucket}/${config.manifestKey}`,
-        's3:GetObject',
-        config.manifestKey
-      ),
-      headState(control, config.bucket, config.manifestKey)
-    )
-    if (state?.lockToken !== first.token) break
-    status = await observeLock(config, deps, state, { ...first, token: first.token })
+    status = await currentLock(config, deps)
+    if (status.state === 'free' || status.token !== first.token) break
     if (status.state !== 'held') {
       log.warning(
         `The deploy holding the lock (${first.holder}) has not renewed its lease for ${formatDuration(status.state === 'expired' ? status.silentMs : 0)}: presumed dead, its lock is taken over.`
