@@ -25,6 +25,12 @@ export interface WalkResult {
  * Every regular file under `root`, sorted by relPath. Symbolic links are followed while they
  * stay inside `root`; a link that leads outside is never published (reported in skippedLinks),
  * and a loop of links is not followed twice.
+ *
+ * A plain readdir walk rather than @actions/glob, which was measured against it: glob stats
+ * every entry, one at a time, where readdir's file types suffice; it walks into links that lead
+ * outside the source; it drops broken links and loops without a word; a name that is not UTF-8
+ * comes back as another name, which it then drops as a broken link; and it writes ::debug::
+ * lines to stdout on every CI, GitLab included.
  */
 export async function walkSource(root: string): Promise<WalkResult> {
   const rootReal = await checkSourceFolder(root)

@@ -1,0 +1,116 @@
+/**
+ * ci.yml's `action` job, run here step by step as the GitHub runner would: its `run:` steps in
+ * bash -eo pipefail, its `uses: ./` steps as the runner runs the action (INPUT_* variables,
+ * GITHUB_OUTPUT), its expressions resolved from the job's env and the steps' outputs. The job's
+ * own moto_server step (pip install, port 5000) is the one thing replaced: by this file's
+ * moto_server, through AWS_ENDPOINT_URL.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { parse } from 'yaml'
+import { motoSuite } from '../helpers/moto'
+import { cleanEnv } from '../helpers/aws'
+import { parseGitHubOutput, runGitHub } from '../helpers/action'
+
+const ROOT = path.resolve(__dirname, '../..')
+const moto = motoSuite('ci-job')
+
+interface Step {
+  name?: string
+  id?: string
+  uses?: string
+  run?: string
+  with?: Record<string, string>
+  env?: Record<string, string>
+}
+
+function bash(script: string, cwd: string, env: NodeJS.ProcessEnv) {
+  return new Promise<{ code: number; log: string }>((resolve, reject) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let log = ''
+    child.stdout.on('data', d => (log += d))
+    child.stderr.on('data', d => (log += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    child.on('error', reject)
+    child.on('close', code => {
+      clearTimeout(timer)
+      resolve({ code: code ?? -1, log })
+    })
+  })
+}
+
+test("ci.yml's action job passes here: deploy, check the outputs, deploy again, nothing changed", async () => {
+  const workflow = parse(await readFile(path.join(ROOT, '.github/workflows/ci.yml'), 'utf8'))
+  const job = workflow.jobs.action as { env: Record<string, string>; steps: Step[] }
+  const jobEnv = { ...job.env, AWS_ENDPOINT_URL: moto.endpoint }
+  const workspace = await mkdtemp(path.join(os.tmpdir(), 'ci-workspace-'))
+  const outputs: Record<string, Record<string, string>> = {}
+  const resolve = (value: string) =>
+    value.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expr: string) => {
+      const env = /^env\.(\w+)$/.exec(expr)
+      if (env) return jobEnv[env[1] as keyof typeof jobEnv] ?? ''
+      const out = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(expr)
+      if (out) return outputs[out[1]!]?.[out[2]!] ?? ''
+      throw new Error(`This test does not know the expression \${{ ${expr} }}`)
+    })
+
+  const ran: string[] = []
+  const checks: { step: Step; env: NodeJS.ProcessEnv }[] = []
+  for (const step of job.steps) {
+    const label = step.name ?? step.uses ?? '?'
+    if (step.uses?.startsWith('actions/checkout@')) continue // uses: ./ runs this tree's dist/
+    if (step.run?.includes('moto_server" -H 127.0.0.1 -p 5000')) continue // this file's moto
+    const stepEnv = Object.fromEntries(
+      Object.entries(step.env ?? {}).map(([k, v]) => [k, resolve(String(v))])
+    )
+    if (step.uses === './') {
+      const inputs = Object.fromEntries(
+        Object.entries(step.with ?? {}).map(([k, v]) => [k, resolve(String(v))])
+      )
+      const result = await runGitHub({
+        endpoint: moto.endpoint,
+        cwd: workspace,
+        inputs,
+        env: { ...jobEnv, ...stepEnv }
+      })
+      expect([label, result.code, result.stdout]).toEqual([label, 0, expect.anything()])
+      if (step.id) outputs[step.id] = result.outputs
+    } else {
+      const outputFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'ci-out-')), 'output')
+      await writeFile(outputFile, '')
+      const env = {
+        ...cleanEnv(),
+        ...jobEnv,
+        ...stepEnv,
+        GITHUB_OUTPUT: outputFile,
+        RUNNER_TEMP: workspace
+      }
+      const result = await bash(resolve(step.run ?? ''), workspace, env)
+      expect([label, result.code, result.log]).toEqual([label, 0, expect.any(String)])
+      if (step.id) outputs[step.id] = parseGitHubOutput(await readFile(outputFile, 'utf8'))
+      if (step.run?.includes('test "$UPLOADED"')) checks.push({ step, env })
+    }
+    ran.push(label)
+  }
+  expect(ran).toEqual([
+    'A bucket, a distribution and a site to deploy',
+    'Deploy',
+    'Check the outputs and the bucket',
+    'Deploy again, nothing changed',
+    'Check nothing was uploaded or invalidated'
+  ])
+  expect(outputs.deploy).toMatchObject({ uploaded: '2', 'invalidation-status': 'COMPLETED' })
+  expect(outputs.again).toMatchObject({ uploaded: '0', unchanged: '2' })
+
+  // The checks are real: wrong outputs make them fail.
+  for (const { step, env } of checks) {
+    const wrong = await bash(resolve(step.run!), workspace, { ...env, UPLOADED: '7' })
+    expect(wrong.code).not.toBe(0)
+  }
+}, 120_000)

@@ -1,0 +1,168 @@
+/**
+ * The GitLab CI/CD component (templates/deploy.yml, as in the working tree) included by the
+ * README's component pipeline, under gitlab-ci-local, as a component of the current project at
+ * $CI_COMMIT_SHA. Its job runs `npx --yes s3-cloudfront-deploy@<version>` as written; the one
+ * substitution is the registry: a local one that serves `npm pack` of the working tree under that
+ * version, so the job installs and runs exactly what `npm publish` of this tree would ship.
+ */
+import { execFile, spawn } from 'node:child_process'
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { promisify } from 'node:util'
+import { parse, stringify } from 'yaml'
+import { motoSuite } from '../helpers/moto'
+import { aws, createDistribution, listInvalidations, listObjects } from '../helpers/aws'
+import { assertNoSecrets } from '../helpers/action'
+import { startFaultProxy } from '../helpers/fault-proxy'
+import { npmEnv, packProject, ROOT, startRegistry, type Registry } from '../helpers/npm'
+
+const execFileAsync = promisify(execFile)
+const moto = motoSuite('component')
+const TOKEN =
+  'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9qZWN0X3BhdGg6bXktZ3JvdXAvbXktc2l0ZSJ9.Y29tcG9uZW50LXNpZ25hdHVyZQ'
+/** Where gitlab-ci-local finds the project: a host that can never resolve. */
+const REMOTE = 'https://gitlab.invalid/my-group/my-site.git'
+
+let registry: Registry | undefined
+afterAll(async () => {
+  await registry?.close()
+})
+
+/** The README's component pipeline, exactly as users copy it. */
+async function readmeComponentPipeline(): Promise<Record<string, any>> {
+  const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8')
+  const block = /```yaml\n(# \.gitlab-ci\.yml, with the component\n[\s\S]*?)```/.exec(readme)
+  if (!block)
+    throw new Error(
+      'README.md has no ```yaml block starting "# .gitlab-ci.yml, with the component"'
+    )
+  return parse(block[1] as string)
+}
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
+  return new Promise<{ code: number; log: string }>((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let log = ''
+    child.stdout.on('data', d => (log += d))
+    child.stderr.on('data', d => (log += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000)
+    child.on('error', reject)
+    child.on('close', code => {
+      clearTimeout(timer)
+      resolve({ code: code ?? -1, log })
+    })
+  })
+}
+
+test('the README pipeline includes the component at $CI_COMMIT_SHA: npx of this version deploys, outputs reach a later job', async () => {
+  const packed = await packProject()
+  registry = await startRegistry(packed)
+
+  const pipeline = await readmeComponentPipeline()
+  // The component of the current project at this commit, which gitlab-ci-local reads from the
+  // working copy: the README's OWNER/s3-cloudfront-deploy@<release> becomes this project@SHA.
+  const include = pipeline.include[0]
+  expect(include.component).toMatch(
+    /^\$CI_SERVER_FQDN\/OWNER\/s3-cloudfront-deploy\/deploy@\d+\.\d+\.\d+$/
+  )
+  include.component = '$CI_SERVER_FQDN/$CI_PROJECT_PATH/deploy@$CI_COMMIT_SHA'
+
+  const project = await mkdtemp(path.join(os.tmpdir(), 'gitlab-component-'))
+  await mkdir(path.join(project, 'templates'))
+  await copyFile(
+    path.join(ROOT, 'templates', 'deploy.yml'),
+    path.join(project, 'templates', 'deploy.yml')
+  )
+  await writeFile(path.join(project, '.gitlab-ci.yml'), stringify(pipeline))
+  await mkdir(path.join(project, 'site', 'css'), { recursive: true })
+  await writeFile(path.join(project, 'site', 'index.html'), '<h1>From the component</h1>')
+  await writeFile(path.join(project, 'site', 'css', 'a.css'), 'h1{color:#f90}')
+  const pkg = {
+    name: 'site',
+    version: '1.0.0',
+    private: true,
+    scripts: { build: `node -e "require('fs').cpSync('site','public',{recursive:true})"` }
+  }
+  await writeFile(path.join(project, 'package.json'), JSON.stringify(pkg))
+  await writeFile(
+    path.join(project, 'package-lock.json'),
+    JSON.stringify({
+      name: 'site',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': { name: 'site', version: '1.0.0' } }
+    })
+  )
+  const git = (...args: string[]) => execFileAsync('git', args, { cwd: project })
+  await git('init', '-q', '-b', 'main')
+  await git('add', '-A')
+  await git('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-qm', 'site')
+  await git('remote', 'add', 'origin', REMOTE)
+
+  const bucket = `component-site-${Date.now()}`
+  await aws(
+    moto.endpoint,
+    's3api',
+    'create-bucket',
+    '--bucket',
+    bucket,
+    '--create-bucket-configuration',
+    'LocationConstraint=eu-west-1'
+  )
+  // Left over from an earlier build: `delete: true` must remove it.
+  await aws(moto.endpoint, 's3api', 'put-object', '--bucket', bucket, '--key', 'old.html')
+  const distribution = await createDistribution(moto.endpoint, '', `${bucket}.s3.amazonaws.com`)
+  const proxy = await startFaultProxy({ target: moto.endpoint })
+  try {
+    // CI/CD variables of the project; AWS_ID_TOKEN stands in for the id_tokens value GitLab
+    // would mint (gitlab-ci-local does not). No AWS keys: the deploy must assume the role.
+    const variables = {
+      SITE_BUCKET: bucket,
+      DISTRIBUTION_ID: distribution,
+      DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/site-deployer',
+      AWS_ID_TOKEN: TOKEN,
+      AWS_ENDPOINT_URL: proxy.url,
+      GITLAB_CI: 'true',
+      npm_config_registry: registry.url
+    }
+    // Host shell: no containers here, so every job (the component's node:24 too) runs in it.
+    const args = ['--no-color', '--force-shell-executor', '--ignore-predefined-vars', 'GITLAB_CI']
+    for (const [k, v] of Object.entries(variables)) args.push('--variable', `${k}=${v}`)
+    const env = await npmEnv()
+    const result = await run(
+      path.join(ROOT, 'node_modules', '.bin', 'gitlab-ci-local'),
+      args,
+      project,
+      env
+    )
+    expect([result.code, result.log]).toEqual([0, expect.stringMatching(/PASS\s+announce/)])
+    expect(result.log).toMatch(/PASS\s+build/)
+    expect(result.log).toMatch(/PASS\s+s3-cloudfront-deploy/)
+
+    // npx fetched the package of this version from the registry, and nothing else.
+    const tgz = `/${packed.name}/-/${path.basename(packed.tarball)}`
+    expect([...new Set(registry.requests)]).toEqual([`/${packed.name}`, tgz])
+    expect(registry.requests.filter(r => r === tgz)).toHaveLength(1)
+    expect(result.log).toContain(`npx --yes s3-cloudfront-deploy@${packed.version} `)
+
+    expect((await listObjects(moto.endpoint, bucket)).map(o => o.Key)).toEqual([
+      'css/a.css',
+      'index.html'
+    ])
+    const invalidations = await listInvalidations(moto.endpoint, distribution)
+    expect(invalidations).toHaveLength(1)
+    // The dotenv report reached the later job; `delete: true` (a typed input) took effect.
+    expect(result.log).toContain(
+      `Invalidation ${invalidations[0]!.Id} is COMPLETED; uploaded 2, deleted 1, unchanged 0`
+    )
+    // Signed with the assumed role's keys, so the token went through the web-identity-token input.
+    const signed = proxy.requests.filter(r => r.service !== 'sts')
+    expect(signed.length).toBeGreaterThan(0)
+    for (const r of signed) expect(r.accessKeyId).toMatch(/^ASIA/)
+    assertNoSecrets({ stdout: result.log, stderr: '', summary: '', outputs: {} }, [TOKEN])
+  } finally {
+    await proxy.close()
+  }
+}, 300_000)
