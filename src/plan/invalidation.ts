@@ -10,16 +10,26 @@ export interface InvalidationRequest {
   originPrefix: string
   /** The `paths` input, sent as given. */
   explicitPaths: readonly string[] | undefined
+  /** Paths a failed earlier deploy left pending: sent too. */
+  pending: readonly string[]
   maxPaths: number
 }
 
-/** The paths for one distribution: none when nothing changed, else the given or folded URLs. */
+/**
+ * The paths for one distribution: the given or folded URLs of what changed (none when nothing
+ * did), with what an earlier deploy left pending. Pending paths are folded in with this deploy's
+ * URLs, so the two together stay within the budget and keep what this deploy knows unchanged
+ * cached where that pays.
+ */
 export function invalidationPaths(request: InvalidationRequest): string[] {
-  if (request.changedKeys.length === 0) return []
-  if (request.explicitPaths) return [...request.explicitPaths]
+  const { pending, explicitPaths } = request
+  const changed = viewerUrls(request.changedKeys, request.originPrefix)
+  if (changed.length === 0) return [...pending]
+  if (explicitPaths && pending.length === 0) return [...explicitPaths]
   return foldPaths(
-    viewerUrls(request.changedKeys, request.originPrefix),
+    [...(explicitPaths ?? changed), ...pending],
     viewerUrls(request.unchangedKeys, request.originPrefix),
-    { maxPaths: request.maxPaths }
+    // Paths given explicitly are sent, however many: pending ones must not fold them.
+    { maxPaths: Math.max(request.maxPaths, explicitPaths?.length ?? 0) }
   )
 }
