@@ -4,6 +4,7 @@ import type { DeployConfig } from './config/config'
 import { InputError } from './config/errors'
 import type { Logger } from './platform'
 import type { Invalidation } from './aws/invalidate'
+import type { PathCost } from './plan/cost'
 import { checkSourceFolder } from './local/walk'
 import { describePaths, describePlan } from './plan/describe'
 import { nextManifest, serializeManifest, type Manifest } from './plan/manifest'
@@ -36,6 +37,8 @@ export interface DeployDeps {
 export interface InvalidationTarget {
   distributionId: string
   paths: string[]
+  /** How many changed URLs each wildcard covers, for the log and the summary. */
+  cost?: PathCost
 }
 
 /** What was done (or, in a dry run, would be), reported as outputs even when a step failed. */
@@ -91,7 +94,8 @@ export async function deploy(
         ...describePaths(
           t.paths,
           config.dryRun,
-          result.targets.length > 1 ? t.distributionId : undefined
+          result.targets.length > 1 ? t.distributionId : undefined,
+          t.cost
         )
       )
     }

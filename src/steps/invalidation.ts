@@ -5,6 +5,7 @@ import { readOrigins } from '../aws/distribution'
 import { createInvalidation, waitForInvalidation } from '../aws/invalidate'
 import { isTransientAwsError, retryFor } from '../aws/retry'
 import { callerReference } from '../plan/caller-reference'
+import { describeCost } from '../plan/cost'
 import { invalidationPaths } from '../plan/invalidation'
 import { originPrefixFor } from '../plan/origin'
 import type { RemoteObject, SyncPlan } from '../plan/types'
@@ -51,7 +52,7 @@ export async function planInvalidations(
         maxPaths: config.invalidationMaxPaths
       }
       if (changedKeys.length === 0)
-        return { distributionId, paths: invalidationPaths({ ...request, originPrefix: '' }) }
+        return { distributionId, ...invalidationPaths({ ...request, originPrefix: '' }) }
       let originPrefix = ''
       try {
         const { origins, defaultOriginId } = await readOrigins(cloudfront, distributionId)
@@ -78,7 +79,7 @@ export async function planInvalidations(
             `${note}. Invalidating /<key> URLs as if it had none; grant cloudfront:GetDistribution to take it into account.`
           )
       }
-      return { distributionId, paths: invalidationPaths({ ...request, originPrefix }) }
+      return { distributionId, ...invalidationPaths({ ...request, originPrefix }) }
     })
   )
   return targets
@@ -98,7 +99,7 @@ export async function invalidate(
     `Invalidate ${targets.map(t => t.paths.length).join(' + ')} path(s)`,
     async () => {
       const digest = contentDigest(plan)
-      for (const { distributionId, paths } of targets) {
+      for (const { distributionId, paths, cost } of targets) {
         const reference = callerReference(deps.env, distributionId, paths, digest)
         const invalidation = await attempt(
           {
@@ -120,7 +121,7 @@ export async function invalidate(
         result.invalidations.push(invalidation)
         onCreated(distributionId)
         log.info(
-          `Created invalidation ${invalidation.id} on ${distributionId}: ${invalidation.status}`
+          `Created invalidation ${invalidation.id} on ${distributionId} for ${describeCost(paths, cost)}: ${invalidation.status}`
         )
       }
     }
