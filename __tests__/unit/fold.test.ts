@@ -291,6 +291,35 @@ describe('foldPaths examples', () => {
     expect(purged.length).toBeLessThan(unchanged.length / 50)
   })
 
+  test("the README's example: one new post on a Hugo blog of 150 posts, 104 URLs in 11 paths", () => {
+    // The same blog as the end-to-end test.
+    const blog = blogWithNewPost({
+      generator: 'hugo',
+      posts: 150,
+      tags: 12,
+      categories: 3,
+      perPage: 10,
+      docs: 30,
+      random: prng(12)
+    })
+    expect(blog.changed).toHaveLength(56)
+    const { changed, unchanged } = split(blog.keys, blog.changed)
+    expect(changed).toHaveLength(104)
+    expect(foldPaths(changed, unchanged, { maxPaths: DEFAULT_MAX_PATHS })).toEqual([
+      '/',
+      '/categories/cat-0/*',
+      '/index.*',
+      '/page/*',
+      '/posts/',
+      '/posts/index.*',
+      '/posts/page/*',
+      '/posts/post-149/*',
+      '/posts/post-150/*',
+      '/sitemap.xml',
+      '/tags/*'
+    ])
+  })
+
   test('/* only when nothing narrower fits', () => {
     const changed = viewerUrls([
       'index.html',
