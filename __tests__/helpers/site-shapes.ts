@@ -162,3 +162,29 @@ export function randomBlog(random: () => number): NewPost & { options: BlogOptio
   }
   return { ...blogWithNewPost(options), options }
 }
+
+/** Four sections of pages, a blog, news, docs and a shop, with a home page. */
+export function fourSections(): string[] {
+  const pages = (n: number, folder: string) =>
+    Array.from({ length: n }, (_, i) => `${folder}-${i}/index.html`)
+  return [
+    'index.html',
+    ...pages(60, 'blog/post'),
+    ...pages(40, 'news/item'),
+    ...pages(50, 'docs/page'),
+    ...pages(30, 'shop/product')
+  ]
+}
+
+/** The README's example: a Hugo blog of 150 posts with a docs section, and one new post. */
+export function readmeHugoBlog(): NewPost {
+  return blogWithNewPost({
+    generator: 'hugo',
+    posts: 150,
+    tags: 12,
+    categories: 3,
+    perPage: 10,
+    docs: 30,
+    random: prng(12)
+  })
+}

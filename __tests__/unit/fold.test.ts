@@ -1,7 +1,13 @@
 import { covers, foldPaths, MAX_WILDCARDS, MIN_KEPT_PER_PATH } from '../../src/plan/fold'
 import { viewerUrls } from '../../src/plan/paths'
 import { INPUT_SPECS } from '../../src/config/inputs'
-import { blogWithNewPost, prng, randomBlog } from '../helpers/site-shapes'
+import {
+  blogWithNewPost,
+  fourSections,
+  prng,
+  randomBlog,
+  readmeHugoBlog
+} from '../helpers/site-shapes'
 
 const DEFAULT_MAX_PATHS = Number(
   INPUT_SPECS.find(i => i.name === 'invalidation-max-paths')?.default
@@ -237,22 +243,13 @@ describe('foldPaths on generated change sets', () => {
 })
 
 describe('foldPaths examples', () => {
-  /** Four sections: a blog, news, docs and a shop, with a home page. */
-  const fourSections = [
-    'index.html',
-    ...Array.from({ length: 60 }, (_, i) => `blog/post-${i}/index.html`),
-    ...Array.from({ length: 40 }, (_, i) => `news/item-${i}/index.html`),
-    ...Array.from({ length: 50 }, (_, i) => `docs/page-${i}/index.html`),
-    ...Array.from({ length: 30 }, (_, i) => `shop/product-${i}/index.html`)
-  ]
-
   test('a big change to two of four sections: four paths, the other two sections stay cached', () => {
     const changedKeys = [
       'index.html',
       ...Array.from({ length: 45 }, (_, i) => `blog/post-${i}/index.html`),
       ...Array.from({ length: 25 }, (_, i) => `news/item-${i}/index.html`)
     ]
-    const { changed, unchanged } = split(fourSections, changedKeys)
+    const { changed, unchanged } = split(fourSections(), changedKeys)
     expect(changed).toHaveLength(142)
     expect(foldPaths(changed, unchanged, { maxPaths: DEFAULT_MAX_PATHS })).toEqual([
       '/',
@@ -293,15 +290,7 @@ describe('foldPaths examples', () => {
 
   test("the README's example: one new post on a Hugo blog of 150 posts, 104 URLs in 11 paths", () => {
     // The same blog as the end-to-end test.
-    const blog = blogWithNewPost({
-      generator: 'hugo',
-      posts: 150,
-      tags: 12,
-      categories: 3,
-      perPage: 10,
-      docs: 30,
-      random: prng(12)
-    })
+    const blog = readmeHugoBlog()
     expect(blog.changed).toHaveLength(56)
     const { changed, unchanged } = split(blog.keys, blog.changed)
     expect(changed).toHaveLength(104)

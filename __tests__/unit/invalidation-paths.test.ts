@@ -3,19 +3,13 @@ import { covers } from '../../src/plan/fold'
 import { describeCost, pathCost } from '../../src/plan/cost'
 import { describePaths } from '../../src/plan/describe'
 import { INPUT_SPECS } from '../../src/config/inputs'
+import { fourSections } from '../helpers/site-shapes'
 
 const DEFAULT_MAX_PATHS = Number(
   INPUT_SPECS.find(i => i.name === 'invalidation-max-paths')?.default
 )
 
-/** Four sections of pages: blog, news, docs, shop. */
-const site = [
-  'index.html',
-  ...Array.from({ length: 60 }, (_, i) => `blog/post-${i}/index.html`),
-  ...Array.from({ length: 40 }, (_, i) => `news/item-${i}/index.html`),
-  ...Array.from({ length: 50 }, (_, i) => `docs/page-${i}/index.html`),
-  ...Array.from({ length: 30 }, (_, i) => `shop/product-${i}/index.html`)
-]
+const site = fourSections()
 
 function request(changedKeys: string[], extra: Partial<InvalidationRequest> = {}) {
   return {
