@@ -1,6 +1,6 @@
-/** What an invalidation costs: its paths, and how many changed URLs each wildcard stands for. */
 import { covers } from './fold'
 
+/** What an invalidation costs: its paths, and how many changed URLs each wildcard stands for. */
 export interface PathCost {
   /** Each wildcard sent, with the number of changed URLs it covers. */
   wildcards: { path: string; changed: number }[]
