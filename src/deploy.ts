@@ -127,7 +127,8 @@ async function plan(
         ...describePaths(
           t.paths,
           config.dryRun,
-          result.targets.length > 1 ? t.distributionId : undefined
+          result.targets.length > 1 ? t.distributionId : undefined,
+          t.cost
         )
       )
     }

@@ -1,7 +1,8 @@
 import type { DeployConfig } from './config/config'
 import { OUTPUTS, type OutputName } from './config/inputs'
 import type { DeployResult, InvalidationTarget } from './steps/context'
-import { formatBytes } from './plan/describe'
+import { coverNote, describeCost } from './plan/cost'
+import { formatBytes, MAX_LISTED } from './plan/describe'
 
 export type Outputs = Record<OutputName, string>
 
@@ -86,7 +87,9 @@ export function summaryMarkdown(
   const outputs = buildOutputs(result)
   const plan = result.plan
   const bytes = plan ? plan.uploads.reduce((sum, u) => sum + u.file.size, 0) : 0
-  const pathCount = result.targets.reduce((n, t) => n + t.paths.length, 0)
+  const invalidated = result.targets.filter(t => t.paths.length > 0)
+  const on = (t: InvalidationTarget) =>
+    invalidated.length > 1 ? ` on \`${t.distributionId}\`` : ''
   const rows: [string, string][] = [
     ['Target', `\`s3://${config.bucket}/${config.prefix}\``],
     [
@@ -104,8 +107,21 @@ export function summaryMarkdown(
             .map(i => `\`${i.id}\` on \`${i.distributionId}\`: ${i.status}`)
             .join('<br>')
     ],
-    ['Invalidation paths', String(pathCount)]
+    [
+      'Invalidation paths',
+      invalidated.length === 0
+        ? '0'
+        : invalidated.map(t => `${describeCost(t.paths, t.cost)}${on(t)}`).join('<br>')
+    ]
   ]
+  // Each path, and how many changed URLs each wildcard stands for.
+  const lists = invalidated.flatMap(t => [
+    `Invalidation paths${on(t)}:`,
+    '',
+    ...t.paths.slice(0, MAX_LISTED).map(p => `- \`${p}\`${coverNote(p, t.cost)}`),
+    ...(t.paths.length > MAX_LISTED ? [`- … and ${t.paths.length - MAX_LISTED} more`] : []),
+    ''
+  ])
   const title = failure
     ? '### ❌ Deploy failed'
     : result.dryRun
@@ -118,7 +134,8 @@ export function summaryMarkdown(
     '| | |',
     '|---|---|',
     ...rows.map(([k, v]) => `| ${k} | ${v} |`),
-    ''
+    '',
+    ...lists
   ].join('\n')
 }
 

@@ -10,6 +10,7 @@ import {
 } from '../helpers/aws'
 import { runGitHub, runGitLab } from '../helpers/action'
 import { makeSite, writeFiles } from '../helpers/site'
+import { readmeHugoBlog } from '../helpers/site-shapes'
 
 const moto = motoSuite('inv')
 const newBucket = () => moto.newBucket()
@@ -74,6 +75,50 @@ test('60 changed posts and the home page fold to a handful of paths that cover t
     '/posts/*'
   ])
 })
+
+/** The URLs viewers request for keys: `/key`, and `/folder/` for an index page. */
+const urlsOf = (keys: string[]) =>
+  keys.flatMap(k => (k.endsWith('index.html') ? [`/${k}`, `/${k.slice(0, -10)}`] : [`/${k}`]))
+const coveredBy = (path: string, url: string) =>
+  path.endsWith('*') ? url.startsWith(path.slice(0, -1)) : path === url
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
+
+test('default settings: one new post on a Hugo blog costs at most 15 paths, the rest stays cached', async () => {
+  const blog = readmeHugoBlog()
+  const version = (keys: string[], v: string) => Object.fromEntries(keys.map(k => [k, `${k} ${v}`]))
+  const { site, distribution, inputs } = await deployed(version(blog.before, 'v1'))
+  await writeFiles(site, version(blog.changed, 'v2'))
+  const run = await runGitHub({ endpoint: moto.endpoint, cwd: site, inputs })
+  expect(run.code).toBe(0)
+  expect(run.outputs.uploaded).toBe(String(blog.changed.length))
+
+  const sent = await sentPaths(distribution, run.outputs['invalidation-id']!)
+  const changed = urlsOf(blog.changed)
+  expect(changed.length).toBeGreaterThan(100)
+  expect(sent.length).toBeLessThanOrEqual(15)
+  for (const url of changed) expect([url, sent.some(p => coveredBy(p, url))]).toEqual([url, true])
+  // The docs, the other pages and the assets stay cached, and so do the other posts.
+  const unchanged = urlsOf(blog.keys.filter(k => !blog.changed.includes(k)))
+  const purged = unchanged.filter(u => sent.some(p => coveredBy(p, u)))
+  expect(purged.filter(u => /^\/(docs|about|images|css|js)\//.test(u))).toEqual([])
+  expect(purged.filter(u => /^\/posts\/post-\d+\/index\.html$/.test(u))).toEqual([])
+
+  // What it cost, in the log and in the job summary.
+  const wildcards = sent.filter(p => p.endsWith('*'))
+  expect(wildcards.length).toBeGreaterThan(0)
+  const underWildcards = changed.filter(u => wildcards.some(w => coveredBy(w, u))).length
+  const cost = `${plural(sent.length, 'path')} (${plural(wildcards.length, 'wildcard')} covering ${plural(underWildcards, 'changed URL')})`
+  expect(run.stdout).toContain(`Invalidating ${cost}:`)
+  expect(run.stdout).toContain(
+    `Created invalidation ${run.outputs['invalidation-id']} on ${distribution} for ${cost}`
+  )
+  expect(run.summary).toContain(`| Invalidation paths | ${cost} |`)
+  for (const w of wildcards) {
+    const n = plural(changed.filter(u => coveredBy(w, u)).length, 'changed URL')
+    expect(run.stdout).toContain(`  ${w} (${n})\n`)
+    expect(run.summary).toContain(`- \`${w}\` (${n})\n`)
+  }
+}, 180_000)
 
 test('deleted pages are invalidated', async () => {
   const { site, bucket, distribution, inputs } = await deployed(blog(), { delete: 'true' })

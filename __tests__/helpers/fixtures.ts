@@ -30,7 +30,7 @@ export function baseConfig(source: string, overrides: Partial<DeployConfig> = {}
     prefix: '',
     distributionIds: ['E1ABCDEFGH'],
     paths: undefined,
-    invalidationMaxPaths: 100,
+    invalidationMaxPaths: 15,
     delete: true,
     maxDeletes: 256,
     dryRun: false,

@@ -17,7 +17,7 @@ describe('parseConfig', () => {
       prefix: '',
       distributionIds: [],
       paths: undefined,
-      invalidationMaxPaths: 100,
+      invalidationMaxPaths: 15,
       delete: false,
       maxDeletes: 256,
       dryRun: false,

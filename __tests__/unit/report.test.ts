@@ -1,7 +1,8 @@
-import { buildOutputs, DOTENV_BUDGET, toDotenv } from '../../src/report'
+import { buildOutputs, DOTENV_BUDGET, summaryMarkdown, toDotenv } from '../../src/report'
 import { emptyResult } from '../../src/deploy'
+import { pathCost } from '../../src/plan/cost'
 import type { SyncPlan } from '../../src/plan/types'
-import { sourceFile } from '../helpers/fixtures'
+import { baseConfig, sourceFile } from '../helpers/fixtures'
 
 const plan = (uploads: number, deletes: number, unchanged: number): SyncPlan => ({
   updates: [],
@@ -99,5 +100,58 @@ describe('toDotenv', () => {
     )
     expect(kept).toEqual(paths.slice(0, kept.length))
     expect(lines).toContain(`INVALIDATION_PATHS_TRUNCATED=${500 - kept.length}`)
+  })
+})
+
+describe('summaryMarkdown', () => {
+  test('the paths sent, what they cost, and the changed URLs under each wildcard', () => {
+    const paths = ['/', '/blog/*', '/index.html', '/news/*']
+    const changed = ['/', '/index.html', '/blog/a/', '/blog/b/', '/news/c/']
+    const result = {
+      ...emptyResult(false),
+      plan: plan(3, 0, 10),
+      uploaded: 3,
+      targets: [{ distributionId: 'E1', paths, cost: pathCost(paths, changed) }]
+    }
+    result.invalidations = [{ distributionId: 'E1', id: 'I1', status: 'InProgress' }]
+    const markdown = summaryMarkdown(baseConfig('/src'), result)
+    expect(markdown).toContain(
+      '| Invalidation paths | 4 paths (2 wildcards covering 3 changed URLs) |'
+    )
+    expect(markdown).toContain(
+      [
+        'Invalidation paths:',
+        '',
+        '- `/`',
+        '- `/blog/*` (2 changed URLs)',
+        '- `/index.html`',
+        '- `/news/*` (1 changed URL)'
+      ].join('\n')
+    )
+  })
+
+  test('several distributions: the cost of each', () => {
+    const result = {
+      ...emptyResult(true),
+      plan: plan(1, 0, 0),
+      targets: [
+        { distributionId: 'E1', paths: ['/a', '/b'], cost: pathCost(['/a', '/b'], ['/a', '/b']) },
+        { distributionId: 'E2', paths: ['/*'], cost: pathCost(['/*'], ['/a', '/b']) }
+      ]
+    }
+    const markdown = summaryMarkdown(baseConfig('/src'), result)
+    expect(markdown).toContain(
+      '| Invalidation paths | 2 paths on `E1`<br>1 path (1 wildcard covering 2 changed URLs) on `E2` |'
+    )
+    expect(markdown).toContain('Invalidation paths on `E2`:\n\n- `/*` (2 changed URLs)')
+  })
+
+  test('no invalidation: no paths', () => {
+    const markdown = summaryMarkdown(baseConfig('/src'), {
+      ...emptyResult(false),
+      plan: plan(0, 0, 1)
+    })
+    expect(markdown).toContain('| Invalidation paths | 0 |')
+    expect(markdown).not.toContain('Invalidation paths:')
   })
 })

@@ -1,3 +1,5 @@
+import { MIN_KEPT_PER_PATH } from '../plan/fold'
+
 /**
  * The public contract: every input of the action, in one table. action.yml, `--help`,
  * the README tables and the reader all follow this list (a unit test keeps action.yml in step).
@@ -135,10 +137,9 @@ export const INPUTS = [
   {
     name: 'invalidation-max-paths',
     kind: 'integer',
-    default: '100',
+    default: '15',
     placeholder: 'N',
-    description:
-      'Most paths in one invalidation (1-3000). A longer list of changed URLs is folded into folder wildcards.'
+    description: `Most paths in one invalidation (1-3000). A longer list of changed URLs is folded into wildcards, spending a path only where it keeps at least ${MIN_KEPT_PER_PATH} unchanged URLs cached.`
   },
   {
     name: 'delete',

@@ -1,3 +1,4 @@
+import { coverNote, describeCost, type PathCost } from './cost'
 import type { SourceFile, SyncPlan } from './types'
 
 function describeHeaders(file: SourceFile): string {
@@ -39,16 +40,17 @@ export function describePlan(plan: SyncPlan, dryRun: boolean): string[] {
   return lines
 }
 
-/** The invalidation paths for one distribution, as log lines. */
+/** The invalidation paths for one distribution, and what they cost, as log lines. */
 export function describePaths(
   paths: readonly string[],
   dryRun: boolean,
-  distributionId?: string
+  distributionId?: string,
+  cost?: PathCost
 ): string[] {
   const on = distributionId ? ` on ${distributionId}` : ''
   return [
-    `Invalidation paths${on} ${dryRun ? 'that would be ' : ''}sent (${paths.length}):`,
-    ...listed(paths)
+    `${dryRun ? 'Would invalidate' : 'Invalidating'} ${describeCost(paths, cost)}${on}:`,
+    ...listed(paths.map(p => `${p}${coverNote(p, cost)}`))
   ]
 }
 

@@ -1,3 +1,4 @@
+import { pathCost, type PathCost } from './cost'
 import { foldPaths } from './fold'
 import { viewerUrls } from './paths'
 
@@ -10,16 +11,37 @@ export interface InvalidationRequest {
   originPrefix: string
   /** The `paths` input, sent as given. */
   explicitPaths: readonly string[] | undefined
+  /** Paths a failed earlier deploy left pending: sent too. */
+  pending: readonly string[]
   maxPaths: number
 }
 
-/** The paths for one distribution: none when nothing changed, else the given or folded URLs. */
-export function invalidationPaths(request: InvalidationRequest): string[] {
-  if (request.changedKeys.length === 0) return []
-  if (request.explicitPaths) return [...request.explicitPaths]
-  return foldPaths(
-    viewerUrls(request.changedKeys, request.originPrefix),
-    viewerUrls(request.unchangedKeys, request.originPrefix),
-    { maxPaths: request.maxPaths }
+export interface PlannedPaths {
+  paths: string[]
+  cost: PathCost
+}
+
+/**
+ * The paths for one distribution: the given or folded URLs of what changed (none when nothing
+ * did), with what an earlier deploy left pending. Pending paths are folded in with this deploy's
+ * URLs, so the two together stay within the budget and keep what this deploy knows unchanged
+ * cached where that pays.
+ */
+export function invalidationPaths(request: InvalidationRequest): PlannedPaths {
+  const { pending, explicitPaths } = request
+  const changed = viewerUrls(request.changedKeys, request.originPrefix)
+  const planned = (paths: string[]) => ({
+    paths,
+    cost: pathCost(paths, [...changed, ...pending.filter(p => !p.endsWith('*'))])
+  })
+  if (changed.length === 0) return planned([...pending])
+  if (explicitPaths && pending.length === 0) return planned([...explicitPaths])
+  return planned(
+    foldPaths(
+      [...(explicitPaths ?? changed), ...pending],
+      viewerUrls(request.unchangedKeys, request.originPrefix),
+      // Paths given explicitly are sent, however many: pending ones must not fold them.
+      { maxPaths: Math.max(request.maxPaths, explicitPaths?.length ?? 0) }
+    )
   )
 }

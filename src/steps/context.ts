@@ -3,6 +3,7 @@ import type { CloudFrontClient } from '@aws-sdk/client-cloudfront'
 import type { Logger } from '../platform'
 import type { Invalidation } from '../aws/invalidate'
 import type { SourceFile, SyncPlan } from '../plan/types'
+import type { PathCost } from '../plan/cost'
 
 /**
  * What every step of a deploy shares: its clients and logger (DeployDeps), what it has done so
@@ -42,6 +43,8 @@ export interface DeployDeps {
 export interface InvalidationTarget {
   distributionId: string
   paths: string[]
+  /** How many changed URLs each wildcard covers, for the log and the summary. */
+  cost?: PathCost
 }
 
 /** What was done (or, in a dry run, would be), reported as outputs even when a step failed. */

@@ -5,7 +5,7 @@ import { readOrigins } from '../aws/distribution'
 import { createInvalidation, waitForInvalidation } from '../aws/invalidate'
 import { isTransientAwsError, retryFor } from '../aws/retry'
 import { callerReference } from '../plan/caller-reference'
-import { foldPaths } from '../plan/fold'
+import { describeCost } from '../plan/cost'
 import { invalidationPaths } from '../plan/invalidation'
 import { originPrefixFor } from '../plan/origin'
 import type { RemoteObject, SyncPlan } from '../plan/types'
@@ -45,7 +45,15 @@ export async function planInvalidations(
           `Distribution ${distributionId}: ${earlier.length} path(s) left pending by an earlier deploy are invalidated too.`
         )
       }
-      if (changedKeys.length === 0) return { distributionId, paths: earlier }
+      const request = {
+        changedKeys,
+        unchangedKeys,
+        explicitPaths: config.paths,
+        pending: earlier,
+        maxPaths: config.invalidationMaxPaths
+      }
+      if (changedKeys.length === 0)
+        return { distributionId, ...invalidationPaths({ ...request, originPrefix: '' }) }
       let originPrefix = ''
       try {
         const { origins, defaultOriginId } = await readOrigins(cloudfront, distributionId)
@@ -72,27 +80,10 @@ export async function planInvalidations(
             `${note}. Invalidating /<key> URLs as if it had none; grant cloudfront:GetDistribution to take it into account.`
           )
       }
-      const paths = invalidationPaths({
-        changedKeys,
-        unchangedKeys,
-        originPrefix,
-        explicitPaths: config.paths,
-        maxPaths: config.invalidationMaxPaths
-      })
-      return { distributionId, paths: mergePending(paths, earlier, config.invalidationMaxPaths) }
+      return { distributionId, ...invalidationPaths({ ...request, originPrefix }) }
     })
   )
   return targets
-}
-
-/** This deploy's paths and those left pending, folded again if together they are too many. */
-export function mergePending(
-  paths: readonly string[],
-  pending: readonly string[],
-  maxPaths: number
-): string[] {
-  const union = [...new Set([...paths, ...pending])].sort()
-  return union.length <= maxPaths ? union : foldPaths(union, [], { maxPaths })
 }
 
 export async function invalidate(
@@ -110,7 +101,7 @@ export async function invalidate(
     `Invalidate ${targets.map(t => t.paths.length).join(' + ')} path(s)`,
     async () => {
       const digest = contentDigest(plan)
-      for (const { distributionId, paths } of targets) {
+      for (const { distributionId, paths, cost } of targets) {
         guard.check()
         result.changedAnything = true
         const reference = callerReference(deps.env, distributionId, paths, digest)
@@ -134,7 +125,7 @@ export async function invalidate(
         result.invalidations.push(invalidation)
         onCreated(distributionId)
         log.info(
-          `Created invalidation ${invalidation.id} on ${distributionId}: ${invalidation.status}`
+          `Created invalidation ${invalidation.id} on ${distributionId} for ${describeCost(paths, cost)}: ${invalidation.status}`
         )
       }
     }
