@@ -22,7 +22,7 @@ import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy'
 import { makeSite, sampleSite } from '../helpers/site'
 
 const moto = motoSuite('lock')
-const SHORT_LEASE = { S3_CLOUDFRONT_DEPLOY_LEASE_MS: '3000' }
+const SHORT_LEASE = { S3_CLOUDFRONT_DEPLOY_LEASE_MS: '5000' }
 
 /** A build: `n` pages named after it, and shared files whose content differs per build. */
 function build(name: string, n: number): Record<string, string> {
@@ -147,7 +147,7 @@ test('a deploy killed (SIGKILL) halfway through its uploads blocks the next one 
     const waitedMs = Date.now() - started
     expect(next.code).toBe(0)
     expect(next.stdout + next.stderr).toMatch(/presumed dead/)
-    // The lease is 3 s here: the next deploy waited about that long, not minutes.
+    // The lease is 5 s here: the next deploy waited about that long, not minutes.
     expect(waitedMs).toBeLessThan(30_000)
     expect(await bucketContents(bucket)).toEqual(files)
   } finally {
