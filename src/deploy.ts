@@ -3,11 +3,12 @@ import { InputError } from './config/errors'
 import { checkSourceFolder } from './local/walk'
 import type { ScanResult } from './local/scan'
 import { describePaths, describePlan } from './plan/describe'
-import { nextManifest, serializeManifest, type Manifest } from './plan/manifest'
+import { nextManifest, pendingWith, serializeManifest } from './plan/manifest'
 import type { LockStatus } from './plan/lease'
 import { isConditionFailed, writeManifest } from './remote/manifest'
 import { systemClock, type DeployDeps, type DeployResult } from './steps/context'
 import { compare, type Comparison } from './steps/compare'
+import { readDistributions, urlOf, type DistributionView } from './steps/distribution'
 import { invalidate, planInvalidations, waitForAll } from './steps/invalidation'
 import {
   CancelledError,
@@ -44,16 +45,26 @@ export async function deploy(
   await checkSourceFolder(config.source)
   const deadline = clock.now() + config.lockTimeoutSeconds * 1000
   const record = newLockRecord(deps.env, Date.now())
+  // Read while the source is hashed; its warnings wait until the comparison has been logged.
+  const reading = readDistributions(config, deps)
+  reading.catch(() => undefined)
+  let distributions: DistributionView[] | undefined
   let scan: ScanResult | undefined
   let state: Comparison
   let holder: LeaseHolder | undefined
   for (let round = 1; ; round++) {
     state = await compare(config, deps, scan)
     scan = state.scan
+    if (!distributions) {
+      const read = await reading
+      for (const note of read.notes) log.warning(note)
+      distributions = read.views
+      result.url = urlOf(distributions, config.prefix)
+    }
     const lock: LockStatus = state.manifestUsable
       ? await observeLock(config, deps, state.stateObject, state.manifest.lock)
       : { state: 'free' }
-    await plan(config, deps, state, result, round)
+    await plan(config, deps, state, result, round, distributions)
     if (config.dryRun) {
       if (lock.state === 'held') {
         log.warning(
@@ -83,7 +94,11 @@ export async function deploy(
     const etag = await takeLock(
       config,
       deps,
-      { ...state.manifest, pending: pendingWith(state.manifest, result), lock: record },
+      {
+        ...state.manifest,
+        pending: pendingWith(state.manifest.pending, result.targets),
+        lock: record
+      },
       state.stateObject
     )
     if (etag !== undefined) {
@@ -109,12 +124,20 @@ async function plan(
   deps: DeployDeps,
   state: Comparison,
   result: DeployResult,
-  round: number
+  round: number,
+  distributions: readonly DistributionView[]
 ): Promise<void> {
   const { log } = deps
   const plan = state.plan
   result.plan = plan
-  result.targets = await planInvalidations(config, deps, plan, state.remote, state.manifest.pending)
+  result.targets = planInvalidations(
+    config,
+    deps,
+    plan,
+    state.remote,
+    state.manifest.pending,
+    distributions
+  )
   const title = config.dryRun
     ? 'Plan (dry run: nothing will change)'
     : round > 1
@@ -150,13 +173,6 @@ function changesSite(result: DeployResult): boolean {
       plan.deletes.length > 0 ||
       result.targets.some(t => t.paths.length > 0))
   )
-}
-
-/** Earlier pending paths plus this deploy's, recorded before the first write. */
-function pendingWith(manifest: Manifest, result: DeployResult): Record<string, string[]> {
-  const pending = { ...manifest.pending }
-  for (const t of result.targets) if (t.paths.length > 0) pending[t.distributionId] = t.paths
-  return pending
 }
 
 /**
@@ -200,7 +216,7 @@ async function execute(
   holder: LeaseHolder | undefined
 ): Promise<void> {
   const { plan } = state
-  const pending = pendingWith(state.manifest, result)
+  const pending = pendingWith(state.manifest.pending, result.targets)
   const guard: WriteGuard = holder ?? {
     check: () => {
       if (deps.signal?.aborted) throw new CancelledError()

@@ -6,6 +6,7 @@ import { version as VERSION } from '../package.json'
 import { InputError } from './config/errors'
 import { detectPlatform, type Platform } from './platform'
 import { deploy, emptyResult, type DeployResult } from './deploy'
+import { removePrefix } from './remove'
 import { CancelledError, LockError } from './steps/lock'
 import { createCloudFrontClient, createS3Client } from './aws/clients'
 import { buildOutputs, remainingWork, summaryMarkdown, toDotenv } from './report'
@@ -54,7 +55,7 @@ export async function run(
     const cancel = new AbortController()
     const stopOnSignal = onCancelSignal(platform, cancel)
     try {
-      await deploy(
+      await (config.remove ? removePrefix : deploy)(
         config,
         {
           s3: createS3Client(clientOptions),

@@ -38,9 +38,13 @@ export function buildOutputs(result: DeployResult): Outputs {
     uploaded: String(result.uploaded),
     deleted: String(result.deleted),
     updated: String(result.updated),
-    unchanged: String(result.plan?.unchanged.length ?? 0)
+    unchanged: String(result.plan?.unchanged.length ?? 0),
+    url: result.url
   }
 }
+
+/** The dotenv name GitLab's dynamic environment URL reads (`environment: url: $DYNAMIC_ENVIRONMENT_URL`). */
+export const DYNAMIC_ENVIRONMENT_URL = 'DYNAMIC_ENVIRONMENT_URL'
 
 /** GitLab's dotenv rules: NAME=value, one line each, no quotes or spaces, the file under 5 KB. */
 export const DOTENV_BUDGET = 4096
@@ -50,6 +54,8 @@ export function toDotenv(outputs: Outputs): string {
   const lines = OUTPUTS.filter(o => o.name !== 'invalidation-paths').map(
     o => `${name(o.name)}=${outputs[o.name]}`
   )
+  // So the deploy job can set its own environment's URL from its dotenv report.
+  if (outputs.url) lines.push(`${DYNAMIC_ENVIRONMENT_URL}=${outputs.url}`)
   // The path list is the only value that can grow: keep as many paths as fit, as valid JSON.
   const budget = DOTENV_BUDGET - lines.join('\n').length - 80
   const { json, left } = fitPaths(
@@ -92,6 +98,7 @@ export function summaryMarkdown(
     invalidated.length > 1 ? ` on \`${t.distributionId}\`` : ''
   const rows: [string, string][] = [
     ['Target', `\`s3://${config.bucket}/${config.prefix}\``],
+    ...(result.url ? [['URL', result.url] as [string, string]] : []),
     [
       'Uploaded',
       `${outputs.uploaded}${plan ? ` of ${plan.uploads.length} (${formatBytes(bytes)})` : ''}`
@@ -122,11 +129,14 @@ export function summaryMarkdown(
     ...(t.paths.length > MAX_LISTED ? [`- … and ${t.paths.length - MAX_LISTED} more`] : []),
     ''
   ])
+  const what = config.remove ? 'Removal' : 'Deploy'
   const title = failure
-    ? '### ❌ Deploy failed'
+    ? `### ❌ ${what} failed`
     : result.dryRun
-      ? '### Deploy plan (dry run)'
-      : '### ✅ Deployed'
+      ? `### ${what} plan (dry run)`
+      : config.remove
+        ? '### ✅ Removed'
+        : '### ✅ Deployed'
   return [
     title,
     '',

@@ -41,12 +41,14 @@ export async function createBucket(endpoint: string, bucket: string): Promise<vo
 export async function createDistribution(
   endpoint: string,
   originPath = '',
-  domainName = 'site.s3.amazonaws.com'
+  domainName = 'site.s3.amazonaws.com',
+  aliases: string[] = []
 ): Promise<string> {
   const config = {
     CallerReference: `test-${Date.now()}-${Math.random()}`,
     Comment: '',
     Enabled: true,
+    ...(aliases.length > 0 ? { Aliases: { Quantity: aliases.length, Items: aliases } } : {}),
     Origins: {
       Quantity: 1,
       Items: [{ Id: 'site', DomainName: domainName, OriginPath: originPath }]
@@ -61,6 +63,12 @@ export async function createDistribution(
     JSON.stringify(config)
   )
   return out.Distribution.Id as string
+}
+
+/** The distribution's own `*.cloudfront.net` domain, as the aws CLI reports it. */
+export async function distributionDomain(endpoint: string, id: string): Promise<string> {
+  const out = await aws(endpoint, 'cloudfront', 'get-distribution', '--id', id)
+  return out.Distribution.DomainName as string
 }
 
 export interface ListedObject {

@@ -32,6 +32,7 @@ export function baseConfig(source: string, overrides: Partial<DeployConfig> = {}
     paths: undefined,
     invalidationMaxPaths: 15,
     delete: true,
+    remove: false,
     maxDeletes: 256,
     dryRun: false,
     wait: false,

@@ -19,6 +19,7 @@ describe('parseConfig', () => {
       paths: undefined,
       invalidationMaxPaths: 15,
       delete: false,
+      remove: false,
       maxDeletes: 256,
       dryRun: false,
       wait: false,
@@ -41,6 +42,20 @@ describe('parseConfig', () => {
         reportEveryMs: 30_000
       }
     })
+  })
+
+  test('remove: needs a prefix (never a bucket root)', () => {
+    expect(() => parse({ remove: 'true' })).toThrow(
+      "Input 'remove' needs a 'prefix': a removal never empties a bucket root. Set prefix to the preview's folder, e.g. prefix: pr-7."
+    )
+    expect(() => parse({ remove: 'true', prefix: '/' })).toThrow("Input 'remove' needs a 'prefix'")
+    expect(parse({ remove: 'true', prefix: 'pr-7' })).toMatchObject({
+      remove: true,
+      prefix: 'pr-7/'
+    })
+    expect(() => parse({ remove: 'perhaps', prefix: 'pr-7' })).toThrow(
+      "Input 'remove' must be true or false, got 'perhaps'."
+    )
   })
 
   test("lock-timeout, and the lease object on the state object's stem", () => {

@@ -212,7 +212,7 @@ test('a failed invalidation means no deletion', async () => {
 test('dry run: only reads are requested', async () => {
   const result = emptyResult(true)
   await deploy(await config({ dryRun: true }), { s3, cloudfront, log, env: {} }, result)
-  expect(requestLog()).toEqual(['ListObjectsV2Command', 'GetDistributionCommand'])
+  expect(requestLog().sort()).toEqual(['GetDistributionCommand', 'ListObjectsV2Command'])
   expect(result).toMatchObject({ uploaded: 4, deleted: 1 })
   expect(result.targets[0]!.paths).toEqual([
     '/',
@@ -246,7 +246,7 @@ function keepManifest(): string[] {
   return written
 }
 
-test('nothing changed: no upload, no invalidation; one HEAD the first time, then only the listing and the manifest', async () => {
+test('nothing changed: no upload, no invalidation; one HEAD the first time, then only the listing, the state object and the distribution check', async () => {
   const site = await makeSite({ 'index.html': 'home' })
   const md5 = createHash('md5').update('home').digest('hex')
   s3Mock.on(ListObjectsV2Command).callsFake(
@@ -263,6 +263,8 @@ test('nothing changed: no upload, no invalidation; one HEAD the first time, then
   const first = emptyResult(false)
   await deploy(cfg, { s3, cloudfront, log, env: {} }, first)
   expect(requestLog().sort()).toEqual([
+    // Every run checks the distribution (a read), changed or not.
+    'GetDistributionCommand',
     `GetObjectCommand ${MANIFEST}`,
     'HeadObjectCommand index.html',
     'ListObjectsV2Command',
@@ -278,7 +280,11 @@ test('nothing changed: no upload, no invalidation; one HEAD the first time, then
   sent = []
   const second = emptyResult(false)
   await deploy(cfg, { s3, cloudfront, log, env: {} }, second)
-  expect(requestLog().sort()).toEqual([`GetObjectCommand ${MANIFEST}`, 'ListObjectsV2Command'])
+  expect(requestLog().sort()).toEqual([
+    'GetDistributionCommand',
+    `GetObjectCommand ${MANIFEST}`,
+    'ListObjectsV2Command'
+  ])
   expect(second.plan!.unchanged).toHaveLength(1)
 })
 
@@ -478,7 +484,7 @@ test('without cloudfront:GetDistribution, a clear warning and /key URLs', async 
     result
   )
   expect(log.lines.join('\n')).toMatch(
-    /warning: Could not read distribution E1ABCDEFGH to find its origin path \(AccessDenied: not allowed\)\. Invalidating \/<key> URLs as if it had none; grant cloudfront:GetDistribution/
+    /warning: Could not read distribution E1ABCDEFGH to find its origin path and domain \(AccessDenied: not allowed\)\. Invalidating \/<key> URLs as if it had none, and the url output is empty; grant cloudfront:GetDistribution/
   )
   expect(result.targets[0]!.paths).toContain('/site/css/site.css')
 })

@@ -24,8 +24,23 @@ describe('outputs', () => {
       uploaded: '0',
       deleted: '0',
       updated: '0',
-      unchanged: '3'
+      unchanged: '3',
+      url: ''
     })
+  })
+
+  test("url: in the outputs, and in the dotenv file also as GitLab's DYNAMIC_ENVIRONMENT_URL", () => {
+    const result = {
+      ...emptyResult(false),
+      plan: plan(1, 0, 0),
+      url: 'https://preview.example.com/pr-7/'
+    }
+    expect(buildOutputs(result).url).toBe('https://preview.example.com/pr-7/')
+    const dotenv = toDotenv(buildOutputs(result))
+    expect(dotenv).toContain('\nURL=https://preview.example.com/pr-7/\n')
+    expect(dotenv).toContain('\nDYNAMIC_ENVIRONMENT_URL=https://preview.example.com/pr-7/\n')
+    // No URL, no dynamic environment URL: an empty one would blank the environment's own.
+    expect(toDotenv(buildOutputs({ ...result, url: '' }))).not.toContain('DYNAMIC_ENVIRONMENT_URL')
   })
 
   test('one distribution: plain values; several: JSON objects by distribution', () => {
@@ -75,7 +90,7 @@ describe('toDotenv', () => {
     }
     result.invalidations = [{ distributionId: 'E1', id: 'I1', status: 'InProgress' }]
     expect(toDotenv(buildOutputs(result))).toBe(
-      'INVALIDATION_ID=I1\nINVALIDATION_STATUS=InProgress\nUPLOADED=1\nDELETED=0\nUPDATED=0\nUNCHANGED=0\nINVALIDATION_PATHS=["/a%20b"]\n'
+      'INVALIDATION_ID=I1\nINVALIDATION_STATUS=InProgress\nUPLOADED=1\nDELETED=0\nUPDATED=0\nUNCHANGED=0\nURL=\nINVALIDATION_PATHS=["/a%20b"]\n'
     )
   })
 

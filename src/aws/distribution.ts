@@ -4,9 +4,13 @@ import type { OriginInfo } from '../plan/origin'
 export interface DistributionOrigins {
   origins: OriginInfo[]
   defaultOriginId: string | undefined
+  /** `d111111abcdef8.cloudfront.net`. */
+  domainName: string
+  /** Alternate domain names (CNAMEs), in the distribution's order. */
+  aliases: string[]
 }
 
-/** The origins of a distribution (GetDistribution: needs cloudfront:GetDistribution). */
+/** What decides a distribution's viewer URLs (GetDistribution: needs cloudfront:GetDistribution). */
 export async function readOrigins(
   cf: CloudFrontClient,
   distributionId: string
@@ -19,6 +23,8 @@ export async function readOrigins(
       domainName: o.DomainName ?? '',
       originPath: o.OriginPath ?? ''
     })),
-    defaultOriginId: config?.DefaultCacheBehavior?.TargetOriginId
+    defaultOriginId: config?.DefaultCacheBehavior?.TargetOriginId,
+    domainName: result.Distribution?.DomainName ?? '',
+    aliases: config?.Aliases?.Items ?? []
   }
 }

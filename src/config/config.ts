@@ -22,6 +22,8 @@ export interface DeployConfig {
   paths: string[] | undefined
   invalidationMaxPaths: number
   delete: boolean
+  /** Remove everything under the prefix instead of deploying (a preview's teardown). */
+  remove: boolean
   /** -1: no limit. */
   maxDeletes: number
   dryRun: boolean
@@ -78,6 +80,12 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
   const paths = raw.paths === undefined ? undefined : parsePaths(raw.paths)
   const prefix = parsePrefix(get('prefix'))
   const manifestKey = prefix + parseManifestKey(get('manifest-key'))
+  const remove = parseBoolean('remove', get('remove'))
+  if (remove && prefix === '') {
+    throw new InputError(
+      `Input 'remove' needs a 'prefix': a removal never empties a bucket root. Set prefix to the preview's folder, e.g. prefix: pr-7.`
+    )
+  }
   return {
     source: path.resolve(cwd, source),
     bucket,
@@ -91,6 +99,7 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
       MAX_PATHS
     ),
     delete: parseBoolean('delete', get('delete')),
+    remove,
     maxDeletes: parseInteger(
       'max-deletes',
       get('max-deletes'),

@@ -148,12 +148,19 @@ export const INPUTS = [
     description: 'Delete objects under the prefix that are no longer in the source.'
   },
   {
+    name: 'remove',
+    kind: 'boolean',
+    default: 'false',
+    description:
+      'Instead of deploying, remove everything under the prefix (tear a preview down) and invalidate it. Needs a prefix where this action has deployed (its state object is there); source is not needed. Already empty: nothing to do.'
+  },
+  {
     name: 'max-deletes',
     kind: 'integer',
     default: '256',
     placeholder: 'N',
     description:
-      'Refuse the whole deploy, before changing anything, when it would delete more objects than this. -1: no limit.'
+      'Refuse the whole deploy, before changing anything, when it would delete more objects than this. -1: no limit. Not applied by remove, which deletes everything under the prefix.'
   },
   {
     name: 'dry-run',
@@ -275,7 +282,12 @@ export const OUTPUTS = [
     name: 'updated',
     description: 'Number of objects whose headers were updated in place (content unchanged).'
   },
-  { name: 'unchanged', description: 'Number of files already up to date.' }
+  { name: 'unchanged', description: 'Number of files already up to date.' },
+  {
+    name: 'url',
+    description:
+      "Address of what was deployed: https://<host>/<prefix>/, the host being the first distribution's first alternate domain name, else its cloudfront.net domain. Empty without a distribution."
+  }
 ] as const
 
 export type OutputName = (typeof OUTPUTS)[number]['name']

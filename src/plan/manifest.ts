@@ -273,3 +273,13 @@ export function nextManifest(args: {
   for (const { file, etag } of args.written) record(file, etag)
   return { entries, pending: args.pending }
 }
+
+/** Earlier pending paths plus those of the invalidations now planned, recorded before the first write. */
+export function pendingWith(
+  pending: Readonly<Record<string, string[]>>,
+  targets: readonly { distributionId: string; paths: string[] }[]
+): Record<string, string[]> {
+  const next = { ...pending }
+  for (const t of targets) if (t.paths.length > 0) next[t.distributionId] = t.paths
+  return next
+}

@@ -103,10 +103,11 @@ export async function writeLease(
 }
 
 /**
- * Removes the lease after the lock was released, only if it is still this holder's (a
- * conditional delete): a deploy that took the lock meanwhile keeps its own.
+ * Deletes an object only if it is still the one with this ETag (a conditional delete): the lease
+ * after the lock was released, or the state object at the end of a removal. A deploy that wrote
+ * it meanwhile keeps it.
  */
-export async function deleteLease(
+export async function deleteObjectIfMatch(
   s3: S3Client,
   bucket: string,
   key: string,

@@ -24,6 +24,8 @@ export interface BucketState {
   manifestUsable: boolean
   /** The state object as S3 has it; undefined when there is none. */
   stateObject: StateObject | undefined
+  /** Whether the listing showed the lock's lease object. */
+  leaseListed: boolean
 }
 
 export interface Comparison extends BucketState {
@@ -186,6 +188,7 @@ export async function readBucket(config: DeployConfig, deps: DeployDeps): Promis
     manifest: read.manifest,
     manifestText: read.serialized,
     manifestUsable: read.usable,
-    stateObject: read.object
+    stateObject: read.object,
+    leaseListed: listed.has(config.lockKey)
   }
 }

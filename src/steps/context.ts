@@ -61,6 +61,8 @@ export interface DeployResult {
   written: { file: SourceFile; etag: string }[]
   /** Set once this deploy has changed something in the bucket or the distribution. */
   changedAnything: boolean
+  /** Where viewers find what was deployed (the first distribution's domain); '' when unknown. */
+  url: string
 }
 
 export function emptyResult(dryRun: boolean): DeployResult {
@@ -73,6 +75,7 @@ export function emptyResult(dryRun: boolean): DeployResult {
     targets: [],
     invalidations: [],
     written: [],
-    changedAnything: false
+    changedAnything: false,
+    url: ''
   }
 }

@@ -1,32 +1,32 @@
 import { createHash } from 'node:crypto'
 import type { DeployConfig } from '../config/config'
 import type { DeployDeps, DeployResult, InvalidationTarget } from './context'
-import { readOrigins } from '../aws/distribution'
 import { createInvalidation, waitForInvalidation } from '../aws/invalidate'
 import { isTransientAwsError, retryFor } from '../aws/retry'
 import { callerReference } from '../plan/caller-reference'
 import { describeCost } from '../plan/cost'
 import { invalidationPaths } from '../plan/invalidation'
-import { originPrefixFor } from '../plan/origin'
 import type { RemoteObject, SyncPlan } from '../plan/types'
-import { attempt, describeCause, StepError } from '../errors'
+import { attempt, describeCause } from '../errors'
+import type { DistributionView } from './distribution'
 import type { WriteGuard } from './write'
 
 /** How long to keep retrying CreateInvalidation through TooManyInvalidationsInProgress & co. */
 export const INVALIDATION_RETRY_MS = 5 * 60_000
 
 /**
- * The paths per distribution, before anything changes: the URLs of what changed, plus any paths
- * a failed earlier deploy left pending. Reading the distribution (GetDistribution) gives its
- * origin path, and proves it exists before the first upload.
+ * The paths per distribution, before anything changes: the URLs of what changed (as viewers
+ * request them, through each distribution's origin path), plus any paths a failed earlier
+ * deploy left pending.
  */
-export async function planInvalidations(
+export function planInvalidations(
   config: DeployConfig,
-  { cloudfront, log }: DeployDeps,
+  { log }: DeployDeps,
   plan: SyncPlan,
   remote: ReadonlyMap<string, RemoteObject>,
-  pending: Readonly<Record<string, string[]>>
-): Promise<InvalidationTarget[]> {
+  pending: Readonly<Record<string, string[]>>,
+  distributions: readonly DistributionView[]
+): InvalidationTarget[] {
   const changedKeys = [
     ...plan.uploads.map(u => u.file.key),
     ...plan.updates.map(f => f.key),
@@ -37,53 +37,25 @@ export async function planInvalidations(
     ...plan.unchanged.map(f => f.key),
     ...[...remote.keys()].filter(k => !changed.has(k))
   ]
-  const targets = await Promise.all(
-    config.distributionIds.map(async distributionId => {
-      const earlier = pending[distributionId] ?? []
-      if (earlier.length > 0) {
-        log.info(
-          `Distribution ${distributionId}: ${earlier.length} path(s) left pending by an earlier deploy are invalidated too.`
-        )
-      }
-      const request = {
+  return distributions.map(({ distributionId, originPrefix }) => {
+    const earlier = pending[distributionId] ?? []
+    if (earlier.length > 0) {
+      log.info(
+        `Distribution ${distributionId}: ${earlier.length} path(s) left pending by an earlier deploy are invalidated too.`
+      )
+    }
+    return {
+      distributionId,
+      ...invalidationPaths({
         changedKeys,
         unchangedKeys,
         explicitPaths: config.paths,
         pending: earlier,
-        maxPaths: config.invalidationMaxPaths
-      }
-      if (changedKeys.length === 0)
-        return { distributionId, ...invalidationPaths({ ...request, originPrefix: '' }) }
-      let originPrefix = ''
-      try {
-        const { origins, defaultOriginId } = await readOrigins(cloudfront, distributionId)
-        const origin = originPrefixFor(
-          distributionId,
-          origins,
-          defaultOriginId,
-          config.bucket,
-          config.prefix
-        )
-        if (origin.warning && !config.paths) log.warning(origin.warning)
-        originPrefix = origin.prefix
-      } catch (err) {
-        if (err instanceof Error && err.name === 'NoSuchDistribution') {
-          throw new StepError(
-            `Input 'distribution-id': distribution ${distributionId} does not exist in this account (NoSuchDistribution). Nothing was changed.`,
-            err
-          )
-        }
-        const note = `Could not read distribution ${distributionId} to find its origin path (${describeCause(err)})`
-        if (config.paths) log.debug(note)
-        else
-          log.warning(
-            `${note}. Invalidating /<key> URLs as if it had none; grant cloudfront:GetDistribution to take it into account.`
-          )
-      }
-      return { distributionId, ...invalidationPaths({ ...request, originPrefix }) }
-    })
-  )
-  return targets
+        maxPaths: config.invalidationMaxPaths,
+        originPrefix
+      })
+    }
+  })
 }
 
 export async function invalidate(

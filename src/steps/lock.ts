@@ -10,7 +10,7 @@ import {
   lockStatus,
   type LockStatus
 } from '../plan/lease'
-import { deleteLease, headState, readLease, writeLease } from '../remote/lock'
+import { deleteObjectIfMatch, headState, readLease, writeLease } from '../remote/lock'
 import { isConditionFailed, writeManifest, type StateObject } from '../remote/manifest'
 import { attempt, describeCause } from '../errors'
 import { bucketOperation } from '../aws/explain'
@@ -319,6 +319,38 @@ export class LeaseHolder {
   }
 
   /**
+   * The end of a removal: deletes the state object (only if it is still the one this deploy
+   * wrote), then the lease. Nothing of this action is left under the prefix.
+   */
+  async deleteState(): Promise<void> {
+    const control = this.deps.control ?? this.deps.s3
+    this.check()
+    try {
+      await deleteObjectIfMatch(
+        control,
+        this.config.bucket,
+        this.config.manifestKey,
+        this.stateEtag
+      )
+    } catch (err) {
+      if (isConditionFailed(err)) {
+        this.lost = 'another deploy wrote the state object'
+        throw this.lostError()
+      }
+      await attempt(
+        lockOperation(
+          this.config,
+          `Failed to delete the state object s3://${this.config.bucket}/${this.config.manifestKey}`,
+          's3:DeleteObject',
+          this.config.manifestKey
+        ),
+        Promise.reject(err)
+      )
+    }
+    await this.release()
+  }
+
+  /**
    * Once the state object no longer names this lock: stops renewing and removes the lease
    * object, if it is still ours. Without s3:DeleteObject it stays, harmless: a lease proves
    * nothing once the state object names no lock.
@@ -328,7 +360,7 @@ export class LeaseHolder {
     await this.renewing
     if (!this.leaseEtag) return
     try {
-      await deleteLease(
+      await deleteObjectIfMatch(
         this.deps.control ?? this.deps.s3,
         this.config.bucket,
         this.config.lockKey,

@@ -1,0 +1,257 @@
+/**
+ * The README's preview recipes, as users copy them: the GitHub workflow (valid by the workflow
+ * schema; its deploy and remove steps run with the action's bundle) and the GitLab review app
+ * under gitlab-ci-local (the deploy job, then the stop job), against moto_server.
+ */
+import { execFile, spawn, spawnSync } from 'node:child_process'
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { promisify } from 'node:util'
+import { parse, stringify } from 'yaml'
+import { motoSuite } from '../helpers/moto'
+import {
+  aws,
+  createDistribution,
+  getInvalidationPaths,
+  listInvalidations,
+  listObjects
+} from '../helpers/aws'
+import { assertNoSecrets, runGitHub } from '../helpers/action'
+import { startFaultProxy } from '../helpers/fault-proxy'
+import { npmEnv, packProject, ROOT, startRegistry, type Registry } from '../helpers/npm'
+import { makeSite } from '../helpers/site'
+
+const moto = motoSuite('recipe')
+const execFileAsync = promisify(execFile)
+const TOKEN =
+  'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9qZWN0X3BhdGg6bXktZ3JvdXAvcmV2aWV3In0.cmV2aWV3LXNpZ25hdHVyZQ'
+
+/** The README's ```yaml block whose first line is `first`. */
+async function readmeBlock(first: string): Promise<{ text: string; yaml: Record<string, any> }> {
+  const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8')
+  const escaped = first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const block = new RegExp('```yaml\\n(' + escaped + '\\n[\\s\\S]*?)```').exec(readme)
+  if (!block) throw new Error(`README.md has no \`\`\`yaml block starting "${first}"`)
+  return { text: block[1] as string, yaml: parse(block[1] as string) }
+}
+
+/** Sites on both sides of the preview, so a test sees that they stay. */
+async function neighbours(bucket: string) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'neighbours-'))
+  for (const key of [
+    'index.html',
+    'pr-70/index.html',
+    'pr-7-old/index.html',
+    'review/other/index.html'
+  ]) {
+    await mkdir(path.dirname(path.join(dir, key)), { recursive: true })
+    await writeFile(path.join(dir, key), `<p>${key}</p>`)
+  }
+  await aws(moto.endpoint, 's3', 'cp', '--recursive', '--quiet', dir, `s3://${bucket}/`)
+  return (await listObjects(moto.endpoint, bucket)).map(o => o.Key)
+}
+
+test("the README's GitHub preview workflow: valid, url as the environment's URL, deploy then remove", async () => {
+  const { text, yaml: workflow } = await readmeBlock('# .github/workflows/preview.yml')
+  const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'wf-')), 'preview.yml')
+  await writeFile(file, text)
+  const validator = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'action-validator'), [file], {
+    encoding: 'utf8'
+  })
+  expect([validator.status, `${validator.stdout}${validator.stderr}`]).toEqual([0, ''])
+  expect(workflow.on.pull_request.types).toEqual(
+    expect.arrayContaining(['opened', 'synchronize', 'closed'])
+  )
+  const { deploy, remove } = workflow.jobs
+  expect(deploy.environment.url).toBe('${{ steps.deploy.outputs.url }}')
+  const deployStep = deploy.steps.find((s: { id?: string }) => s.id === 'deploy')
+  const removeStep = remove.steps.find((s: { uses?: string }) => s.uses?.startsWith('OWNER/'))
+  expect(deployStep.uses).toBe('OWNER/s3-cloudfront-deploy@v1')
+  expect(removeStep.with.remove).toBe(true)
+  expect(deploy.if).toBe("github.event.action != 'closed'")
+  expect(remove.if).toBe("github.event.action == 'closed'")
+
+  // The steps' inputs as the runner would pass them for pull request 7. The only substitutions:
+  // the test's bucket and distribution, and the credentials (the test's own, not a role).
+  const bucket = await moto.newBucket()
+  const distribution = await createDistribution(moto.endpoint, '', `${bucket}.s3.amazonaws.com`)
+  const kept = await neighbours(bucket)
+  const inputsOf = (step: { with: Record<string, unknown> }) => {
+    const inputs: Record<string, string> = {}
+    for (const [name, value] of Object.entries(step.with)) {
+      if (name === 'role-to-assume' || name === 'region') continue
+      inputs[name] = String(value).replace('${{ github.event.pull_request.number }}', '7')
+    }
+    expect(inputs.bucket).toBe('my-previews-bucket')
+    return { ...inputs, bucket, 'distribution-id': distribution }
+  }
+  const workspace = await makeSite({ 'public/index.html': '<h1>PR 7</h1>', 'public/a.css': 'a{}' })
+  const deployed = await runGitHub({
+    endpoint: moto.endpoint,
+    cwd: workspace,
+    inputs: inputsOf(deployStep)
+  })
+  expect(deployed.code).toBe(0)
+  expect(deployed.outputs.url).toMatch(/^https:\/\/\S+\.cloudfront\.net\/pr-7\/$/)
+  expect((await listObjects(moto.endpoint, bucket)).map(o => o.Key).sort()).toEqual(
+    [...kept, 'pr-7/a.css', 'pr-7/index.html'].sort()
+  )
+
+  // The remove job has no checkout and no build.
+  const removed = await runGitHub({
+    endpoint: moto.endpoint,
+    cwd: await mkdtemp(path.join(os.tmpdir(), 'empty-workspace-')),
+    inputs: inputsOf(removeStep)
+  })
+  expect(removed.code).toBe(0)
+  expect(removed.outputs.deleted).toBe('2')
+  expect(
+    (await listObjects(moto.endpoint, bucket, { withManifest: true })).map(o => o.Key)
+  ).toEqual(kept)
+  expect(
+    await getInvalidationPaths(moto.endpoint, distribution, removed.outputs['invalidation-id']!)
+  ).toEqual(['/pr-7/*'])
+}, 120_000)
+
+let registry: Registry | undefined
+afterAll(async () => {
+  await registry?.close()
+})
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
+  return new Promise<{ code: number; log: string }>((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let log = ''
+    child.stdout.on('data', d => (log += d))
+    child.stderr.on('data', d => (log += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000)
+    child.on('error', reject)
+    child.on('close', code => {
+      clearTimeout(timer)
+      resolve({ code: code ?? -1, log })
+    })
+  })
+}
+
+/** Every file under `dir` whose name is `name`. */
+async function find(dir: string, name: string): Promise<string[]> {
+  const found: string[] = []
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name === name) found.push(path.join(entry.parentPath, entry.name))
+  }
+  return found
+}
+
+test("the README's GitLab review app under gitlab-ci-local: deploy_review sets the environment URL, stop_review removes it", async () => {
+  const { yaml: pipeline } = await readmeBlock('# .gitlab-ci.yml, review apps')
+  expect(pipeline.deploy_review.environment).toEqual({
+    name: 'review/$CI_COMMIT_REF_SLUG',
+    url: '$DYNAMIC_ENVIRONMENT_URL',
+    on_stop: 'stop_review'
+  })
+  expect(pipeline.stop_review.environment).toEqual({
+    name: 'review/$CI_COMMIT_REF_SLUG',
+    action: 'stop'
+  })
+  expect(pipeline.stop_review.rules[0].when).toBe('manual')
+  expect(pipeline.stop_review.script[0]).toMatch(/--remove$/)
+  // Host shell: no containers here, so the jobs' `image:` is dropped; nothing else changes.
+  for (const job of Object.values(pipeline))
+    if (job && typeof job === 'object') delete (job as { image?: unknown }).image
+
+  registry = await startRegistry(await packProject())
+  const project = await mkdtemp(path.join(os.tmpdir(), 'gitlab-review-'))
+  await writeFile(path.join(project, '.gitlab-ci.yml'), stringify(pipeline))
+  await mkdir(path.join(project, 'site'))
+  await writeFile(path.join(project, 'site', 'index.html'), '<h1>Review</h1>')
+  await writeFile(path.join(project, 'site', 'style.css'), 'h1{}')
+  const pkg = {
+    name: 'site',
+    version: '1.0.0',
+    private: true,
+    scripts: { build: `node -e "require('fs').cpSync('site','public',{recursive:true})"` }
+  }
+  await writeFile(path.join(project, 'package.json'), JSON.stringify(pkg))
+  await writeFile(
+    path.join(project, 'package-lock.json'),
+    JSON.stringify({
+      name: 'site',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': { name: 'site', version: '1.0.0' } }
+    })
+  )
+  const git = (...args: string[]) => execFileAsync('git', args, { cwd: project })
+  await git('init', '-q', '-b', 'feature/new-page')
+  await git('add', '-A')
+  await git('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-qm', 'site')
+  await git('remote', 'add', 'origin', 'https://gitlab.invalid/my-group/my-site.git')
+
+  const bucket = await moto.newBucket()
+  const distribution = await createDistribution(moto.endpoint, '', `${bucket}.s3.amazonaws.com`)
+  const kept = await neighbours(bucket)
+  const proxy = await startFaultProxy({ target: moto.endpoint })
+  try {
+    // CI/CD variables, and the id_tokens value GitLab would mint (gitlab-ci-local does not). No
+    // AWS keys: both jobs must assume the role. npx gets this tree's package from a local registry.
+    const variables = {
+      PREVIEW_BUCKET: bucket,
+      PREVIEW_DISTRIBUTION_ID: distribution,
+      DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/preview-deployer',
+      INPUT_WEB_IDENTITY_TOKEN: TOKEN,
+      AWS_ENDPOINT_URL: proxy.url,
+      GITLAB_CI: 'true',
+      CI_DEFAULT_BRANCH: 'main',
+      npm_config_registry: registry.url
+    }
+    const args = [
+      '--no-color',
+      '--force-shell-executor',
+      '--ignore-predefined-vars',
+      'GITLAB_CI,CI_DEFAULT_BRANCH'
+    ]
+    for (const [k, v] of Object.entries(variables)) args.push('--variable', `${k}=${v}`)
+    const gcl = path.join(ROOT, 'node_modules', '.bin', 'gitlab-ci-local')
+    const env = await npmEnv()
+
+    const pipelineRun = await run(gcl, args, project, env)
+    expect([pipelineRun.code, pipelineRun.log]).toEqual([
+      0,
+      expect.stringMatching(/PASS\s+deploy_review/)
+    ])
+    expect(pipelineRun.log).not.toMatch(/PASS\s+stop_review/) // manual: not run by itself
+    const prefix = 'review/feature-new-page/'
+    expect((await listObjects(moto.endpoint, bucket)).map(o => o.Key).sort()).toEqual(
+      [...kept, `${prefix}index.html`, `${prefix}style.css`].sort()
+    )
+    // The dotenv report carries the URL GitLab's environment reads.
+    const dotenv = (
+      await Promise.all((await find(project, 'deploy.env')).map(f => readFile(f, 'utf8')))
+    ).join('\n')
+    expect(dotenv).toMatch(
+      new RegExp(`^DYNAMIC_ENVIRONMENT_URL=https://\\S+\\.cloudfront\\.net/${prefix}$`, 'm')
+    )
+
+    const stopRun = await run(gcl, [...args, 'stop_review'], project, env)
+    expect([stopRun.code, stopRun.log]).toEqual([0, expect.stringMatching(/PASS\s+stop_review/)])
+    expect(
+      (await listObjects(moto.endpoint, bucket, { withManifest: true })).map(o => o.Key)
+    ).toEqual(kept)
+    const invalidations = await listInvalidations(moto.endpoint, distribution)
+    const paths = await Promise.all(
+      invalidations.map(i => getInvalidationPaths(moto.endpoint, distribution, i.Id))
+    )
+    expect(paths).toContainEqual([`/${prefix}*`])
+    // Both jobs signed with the assumed role's keys: the id_tokens input went through.
+    const signed = proxy.requests.filter(r => r.service !== 'sts')
+    for (const r of signed) expect(r.accessKeyId).toMatch(/^ASIA/)
+    assertNoSecrets(
+      { stdout: pipelineRun.log + stopRun.log, stderr: '', summary: '', outputs: {} },
+      [TOKEN]
+    )
+  } finally {
+    await proxy.close()
+  }
+}, 300_000)
