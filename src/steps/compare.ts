@@ -8,6 +8,7 @@ import { headObject } from '../aws/head'
 import { planSync } from '../plan/diff'
 import { formatBytes } from '../plan/describe'
 import { describeLongKeys, tooLongKeys } from '../plan/keys'
+import { describeNonUtf8Names } from '../plan/names'
 import { entryFor, knownFromManifest, NewerManifestError, type Manifest } from '../plan/manifest'
 import type { KnownState, RemoteObject, SyncPlan } from '../plan/types'
 import { attempt } from '../errors'
@@ -107,6 +108,9 @@ async function scanLocal(config: DeployConfig): Promise<ScanResult> {
     settings: config.settings
   })
   // S3 refuses these one object at a time, after the others were written: refused here, whole.
+  if (scan.nonUtf8Names.length > 0) {
+    throw new InputError(describeNonUtf8Names(config.source, scan.nonUtf8Names))
+  }
   const long = tooLongKeys(scan.files)
   if (long.length > 0) throw new InputError(describeLongKeys(long, config.prefix))
   const outside = scan.skippedLinks.filter(l => l.kind === 'outside')
