@@ -246,7 +246,7 @@ function keepManifest(): string[] {
   return written
 }
 
-test('nothing changed: no upload, no invalidation; one HEAD the first time, then only the listing and the manifest', async () => {
+test('nothing changed: no upload, no invalidation; one HEAD the first time, then only the listing, the manifest and the distribution', async () => {
   const site = await makeSite({ 'index.html': 'home' })
   const md5 = createHash('md5').update('home').digest('hex')
   s3Mock.on(ListObjectsV2Command).callsFake(
@@ -263,6 +263,7 @@ test('nothing changed: no upload, no invalidation; one HEAD the first time, then
   const first = emptyResult(false)
   await deploy(cfg, { s3, cloudfront, log, env: {} }, first)
   expect(requestLog().sort()).toEqual([
+    'GetDistributionCommand',
     `GetObjectCommand ${MANIFEST}`,
     'HeadObjectCommand index.html',
     'ListObjectsV2Command',
@@ -278,8 +279,62 @@ test('nothing changed: no upload, no invalidation; one HEAD the first time, then
   sent = []
   const second = emptyResult(false)
   await deploy(cfg, { s3, cloudfront, log, env: {} }, second)
-  expect(requestLog().sort()).toEqual([`GetObjectCommand ${MANIFEST}`, 'ListObjectsV2Command'])
+  // GetDistribution is a read: it checks the distribution-id on every deploy.
+  expect(requestLog().sort()).toEqual([
+    'GetDistributionCommand',
+    `GetObjectCommand ${MANIFEST}`,
+    'ListObjectsV2Command'
+  ])
   expect(second.plan!.unchanged).toHaveLength(1)
+})
+
+/** The bucket already holds the files of `config()`, as a previous deploy left them. */
+function alreadyDeployed() {
+  const md5 = (text: string) => createHash('md5').update(text).digest('hex')
+  const files = {
+    'index.html': 'home',
+    'a/index.html': 'a',
+    'css/site.css': 'css',
+    'js/app.js': 'js'
+  }
+  const contents = Object.entries(files).map(([Key, text]) => ({
+    Key,
+    ETag: `"${md5(text)}"`,
+    Size: text.length
+  }))
+  s3Mock.on(ListObjectsV2Command).callsFake(record('ListObjectsV2Command', { Contents: contents }))
+  s3Mock.on(HeadObjectCommand).callsFake(input => ({ ContentType: contentTypeFor(input.Key) }))
+}
+
+test('a distribution that does not exist is refused also when nothing changed, and in a dry run', async () => {
+  alreadyDeployed()
+  cfMock
+    .on(GetDistributionCommand)
+    .rejects(awsError('NoSuchDistribution', 'The specified distribution does not exist.', 404))
+  for (const dryRun of [false, true]) {
+    sent = []
+    const result = emptyResult(dryRun)
+    await expect(
+      deploy(await config({ delete: false, dryRun }), { s3, cloudfront, log, env: {} }, result)
+    ).rejects.toThrow(
+      "Input 'distribution-id': distribution E1ABCDEFGH does not exist in this account (NoSuchDistribution). Nothing was changed."
+    )
+    expect(result.plan!.uploads).toEqual([]) // nothing changed: refused all the same
+    expect(result.changedAnything).toBe(false)
+    expect(sent.filter(r => /^(Put|Delete|Copy|CreateInvalidation)/.test(r))).toEqual([])
+  }
+})
+
+test('nothing changed and no cloudfront:GetDistribution: a warning that the distribution was not checked', async () => {
+  alreadyDeployed()
+  cfMock.on(GetDistributionCommand).rejects(awsError('AccessDenied', 'not allowed', 403))
+  const result = emptyResult(false)
+  await deploy(await config({ delete: false }), { s3, cloudfront, log, env: {} }, result)
+  expect(result.plan!.unchanged).toHaveLength(4)
+  expect(log.lines).toContain(
+    'warning: Could not read distribution E1ABCDEFGH to find its origin path (AccessDenied: not allowed), nor check that it exists; grant cloudfront:GetDistribution to have it checked.'
+  )
+  expect(cfMock.commandCalls(CreateInvalidationCommand)).toHaveLength(0)
 })
 
 test('a header rule change: CopyObject on the affected objects only, and their URLs invalidated', async () => {

@@ -18,7 +18,8 @@ export const INVALIDATION_RETRY_MS = 5 * 60_000
 /**
  * The paths per distribution, before anything changes: the URLs of what changed, plus any paths
  * a failed earlier deploy left pending. Reading the distribution (GetDistribution) gives its
- * origin path, and proves it exists before the first upload.
+ * origin path, and proves it exists before the first upload: on every run, also one that changes
+ * nothing, so a wrong ID fails the deploy that brought it, not some later one.
  */
 export async function planInvalidations(
   config: DeployConfig,
@@ -52,8 +53,6 @@ export async function planInvalidations(
         pending: earlier,
         maxPaths: config.invalidationMaxPaths
       }
-      if (changedKeys.length === 0)
-        return { distributionId, ...invalidationPaths({ ...request, originPrefix: '' }) }
       let originPrefix = ''
       try {
         const { origins, defaultOriginId } = await readOrigins(cloudfront, distributionId)
@@ -75,6 +74,10 @@ export async function planInvalidations(
         }
         const note = `Could not read distribution ${distributionId} to find its origin path (${describeCause(err)})`
         if (config.paths) log.debug(note)
+        else if (changedKeys.length === 0)
+          log.warning(
+            `${note}, nor check that it exists; grant cloudfront:GetDistribution to have it checked.`
+          )
         else
           log.warning(
             `${note}. Invalidating /<key> URLs as if it had none; grant cloudfront:GetDistribution to take it into account.`
