@@ -31,13 +31,21 @@ export interface FaultProxyOptions {
   /** How many CreateInvalidation requests are answered 400 Throttling first. */
   throttleInvalidations?: number
   /** A permanent failure for matching requests, e.g. AccessDenied on one key. */
-  fail?: (
-    method: string,
-    url: string
-  ) => { status: number; code: string; message: string } | undefined
+  fail?: (method: string, url: string) => InjectedError | undefined
   seed?: number
   /** Latency to add before forwarding a request (ms), e.g. to make two deploys overlap. */
   delayMs?: (method: string, url: string) => number
+}
+
+/** An error answer as S3 words it: `<Error><Code>…</Code><Message>…</Message>extra</Error>`. */
+export interface InjectedError {
+  status: number
+  code: string
+  message: string
+  /** Response headers, e.g. x-amz-bucket-region on a 301 PermanentRedirect. */
+  headers?: Record<string, string>
+  /** More XML inside <Error>, e.g. <Endpoint>…</Endpoint>. */
+  extra?: string
 }
 
 export interface FaultProxy {
@@ -95,8 +103,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (failure) {
         log('failed', failure.status)
         return void res
-          .writeHead(failure.status, { 'content-type': 'application/xml' })
-          .end(`<Error><Code>${failure.code}</Code><Message>${failure.message}</Message></Error>`)
+          .writeHead(failure.status, { 'content-type': 'application/xml', ...failure.headers })
+          .end(
+            `<Error><Code>${failure.code}</Code><Message>${failure.message}</Message>${failure.extra ?? ''}</Error>`
+          )
       }
       if (
         service === 'cloudfront' &&

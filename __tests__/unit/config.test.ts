@@ -91,6 +91,20 @@ describe('parseConfig', () => {
     expect(parse({ prefix: '/' }).prefix).toBe('')
   })
 
+  test("a prefix with spaces is kept as given; one that leaves no room in S3's 1,024-byte keys is refused", () => {
+    expect(parse({ prefix: 'my docs/v 2' }).prefix).toBe('my docs/v 2/')
+    // The state object's key (prefix/ + .s3-cloudfront-deploy.json) must fit too: 998 + 26.
+    expect(parse({ prefix: 'p'.repeat(997) }).manifestKey).toHaveLength(1024)
+    expect(() => parse({ prefix: 'p'.repeat(998) })).toThrow(
+      "Inputs 'prefix' and 'manifest-key' make the key of the state object 1,025 bytes long, more than the 1,024 bytes S3 allows (UTF-8): shorten the prefix (999 bytes) or manifest-key."
+    )
+    // Bytes, not characters.
+    expect(() => parse({ prefix: 'é'.repeat(500) })).toThrow(/1,027 bytes long/)
+    expect(() => parse({ 'manifest-key': `${'m'.repeat(1100)}.json` })).toThrow(
+      /make the key of the state object 1,105 bytes long.*shorten the prefix \(0 bytes\)/
+    )
+  })
+
   test('paths: newline or comma separated, kept as given', () => {
     expect(parse({ paths: '/*' }).paths).toEqual(['/*'])
     expect(parse({ paths: '/a.html, /b/*\n/c/' }).paths).toEqual(['/a.html', '/b/*', '/c/'])

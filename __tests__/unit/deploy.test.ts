@@ -288,6 +288,56 @@ test('nothing changed: no upload, no invalidation; one HEAD the first time, then
   expect(second.plan!.unchanged).toHaveLength(1)
 })
 
+/** The bucket already holds the files of `config()`, as a previous deploy left them. */
+function alreadyDeployed() {
+  const md5 = (text: string) => createHash('md5').update(text).digest('hex')
+  const files = {
+    'index.html': 'home',
+    'a/index.html': 'a',
+    'css/site.css': 'css',
+    'js/app.js': 'js'
+  }
+  const contents = Object.entries(files).map(([Key, text]) => ({
+    Key,
+    ETag: `"${md5(text)}"`,
+    Size: text.length
+  }))
+  s3Mock.on(ListObjectsV2Command).callsFake(record('ListObjectsV2Command', { Contents: contents }))
+  s3Mock.on(HeadObjectCommand).callsFake(input => ({ ContentType: contentTypeFor(input.Key) }))
+}
+
+test('a distribution that does not exist is refused also when nothing changed, and in a dry run', async () => {
+  alreadyDeployed()
+  cfMock
+    .on(GetDistributionCommand)
+    .rejects(awsError('NoSuchDistribution', 'The specified distribution does not exist.', 404))
+  for (const dryRun of [false, true]) {
+    sent = []
+    const result = emptyResult(dryRun)
+    await expect(
+      deploy(await config({ delete: false, dryRun }), { s3, cloudfront, log, env: {} }, result)
+    ).rejects.toThrow(
+      "Input 'distribution-id': distribution E1ABCDEFGH does not exist in this account (NoSuchDistribution). Nothing was changed."
+    )
+    // The site is up to date (nothing to upload): refused all the same, before planning.
+    expect(result.plan?.uploads ?? []).toEqual([])
+    expect(result.changedAnything).toBe(false)
+    expect(sent.filter(r => /^(Put|Delete|Copy|CreateInvalidation)/.test(r))).toEqual([])
+  }
+})
+
+test('nothing changed and no cloudfront:GetDistribution: a warning that the distribution was not checked', async () => {
+  alreadyDeployed()
+  cfMock.on(GetDistributionCommand).rejects(awsError('AccessDenied', 'not allowed', 403))
+  const result = emptyResult(false)
+  await deploy(await config({ delete: false }), { s3, cloudfront, log, env: {} }, result)
+  expect(result.plan!.unchanged).toHaveLength(4)
+  expect(log.lines).toContain(
+    'warning: Could not read distribution E1ABCDEFGH to check that it exists and find its origin path and domain (AccessDenied: not allowed). Invalidating /<key> URLs as if it had none, and the url output is empty; grant cloudfront:GetDistribution to fix this.'
+  )
+  expect(cfMock.commandCalls(CreateInvalidationCommand)).toHaveLength(0)
+})
+
 test('a header rule change: CopyObject on the affected objects only, and their URLs invalidated', async () => {
   const site = await makeSite({ 'index.html': 'home', 'a.css': 'css' })
   const etag = (text: string) => createHash('md5').update(text).digest('hex')
@@ -484,7 +534,7 @@ test('without cloudfront:GetDistribution, a clear warning and /key URLs', async 
     result
   )
   expect(log.lines.join('\n')).toMatch(
-    /warning: Could not read distribution E1ABCDEFGH to find its origin path and domain \(AccessDenied: not allowed\)\. Invalidating \/<key> URLs as if it had none, and the url output is empty; grant cloudfront:GetDistribution/
+    /warning: Could not read distribution E1ABCDEFGH to check that it exists and find its origin path and domain \(AccessDenied: not allowed\)\. Invalidating \/<key> URLs as if it had none, and the url output is empty; grant cloudfront:GetDistribution/
   )
   expect(result.targets[0]!.paths).toContain('/site/css/site.css')
 })

@@ -54,15 +54,49 @@ describe('explainAwsError', () => {
         op
       )
     ).toMatch(/^the AWS credentials were rejected \(InvalidAccessKeyId\)/)
-    expect(explainAwsError(awsError('ExpiredToken', 'expired', 400), op)).toMatch(
-      /temporary credentials may have expired/
-    )
+    expect(
+      explainAwsError(awsError('SignatureDoesNotMatch', 'The signature does not match', 403), op)
+    ).toMatch(/rejected \(SignatureDoesNotMatch\)\. .*temporary credentials may have expired/)
     expect(
       explainAwsError(
         awsError('CredentialsProviderError', 'Could not load credentials from any providers', 0),
         op
       )
     ).toMatch(/^no AWS credentials were found/)
+  })
+
+  test('an expired session token (S3: 400 ExpiredToken, which echoes the token) says to get fresh credentials', () => {
+    const err = awsError('ExpiredToken', 'The provided token has expired.', 400, {
+      'Token-0': 'FwoGZXIvYXdzEXAMPLE'
+    })
+    const said = explainAwsError(err, op)
+    expect(said).toBe(
+      'the AWS session token has expired (ExpiredToken). Temporary credentials (AWS_SESSION_TOKEN) last only as long as the session they came from: get them in the step right before this one, with a session long enough for the deploy, or let this action assume the role (role-to-assume), which renews them during a long deploy.'
+    )
+    expect(said).not.toContain('FwoG')
+    expect(explainAwsError(awsError('ExpiredTokenException', 'expired', 403), op)).toMatch(
+      /^the AWS session token has expired \(ExpiredTokenException\)/
+    )
+  })
+
+  test("a redirect to the bucket's region without a body (a HEAD) still says where it is", () => {
+    const err = awsError('Unknown', 'UnknownError', 301, {
+      $response: { headers: { 'x-amz-bucket-region': 'eu-west-1' } }
+    })
+    expect(explainAwsError(err, op)).toBe(
+      "bucket 'my-site' is in region eu-west-1, not us-east-1 (PermanentRedirect). Set the 'region' input (or AWS_REGION) to eu-west-1."
+    )
+  })
+
+  test('a distribution that does not exist names the input', () => {
+    expect(
+      explainAwsError(
+        awsError('NoSuchDistribution', 'The specified distribution does not exist.', 404),
+        { what: 'x', permission: 'cloudfront:CreateInvalidation', resource: 'distribution E1' }
+      )
+    ).toBe(
+      "the distribution does not exist in this account (NoSuchDistribution). Check the 'distribution-id' input, and that the credentials are for the account that owns it."
+    )
   })
 
   test('ACLs disabled on the bucket: drop the acl input', () => {

@@ -63,9 +63,14 @@ export function explainAwsError(err: unknown, op: AwsOperation): string {
   if (code === 'NoSuchBucket') {
     return `bucket '${op.bucket}' does not exist (NoSuchBucket). Check the 'bucket' input, and that the credentials are for the account that owns it.`
   }
+  if (code === 'NoSuchDistribution') {
+    return `the distribution does not exist in this account (NoSuchDistribution). Check the 'distribution-id' input, and that the credentials are for the account that owns it.`
+  }
   const region = bucketRegion(e)
   if (region && region !== op.region) {
-    return `bucket '${op.bucket}' is in region ${region}, not ${op.region} (${code}). Set the 'region' input (or AWS_REGION) to ${region}.`
+    // A redirect answering a HEAD, or any request whose body was lost, has no code of its own.
+    const shown = status === 301 && code === 'Unknown' ? 'PermanentRedirect' : code
+    return `bucket '${op.bucket}' is in region ${region}, not ${op.region} (${shown}). Set the 'region' input (or AWS_REGION) to ${region}.`
   }
   if (
     code === 'AccessDenied' ||
@@ -84,6 +89,9 @@ export function explainAwsError(err: unknown, op: AwsOperation): string {
 }
 
 function rejected(code: string): string {
+  if (code === 'ExpiredToken' || code === 'ExpiredTokenException') {
+    return `the AWS session token has expired (${code}). Temporary credentials (AWS_SESSION_TOKEN) last only as long as the session they came from: get them in the step right before this one, with a session long enough for the deploy, or let this action assume the role (role-to-assume), which renews them during a long deploy.`
+  }
   return `the AWS credentials were rejected (${code}). Check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or the role they come from; temporary credentials may have expired.`
 }
 

@@ -9,6 +9,7 @@ import { globMatcher, parseGlobs } from '../plan/match'
 import type { HeaderRules } from '../plan/headers'
 import type { ObjectSettings } from '../plan/types'
 import { leaseSettingsFor, type LeaseSettings } from '../plan/lease'
+import { MAX_KEY_BYTES, utf8Length } from '../plan/keys'
 
 /** Everything the deploy needs, validated. Built once; nothing else reads inputs. */
 export interface DeployConfig {
@@ -80,6 +81,8 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
   const paths = raw.paths === undefined ? undefined : parsePaths(raw.paths)
   const prefix = parsePrefix(get('prefix'))
   const manifestKey = prefix + parseManifestKey(get('manifest-key'))
+  const lockKey = lockKeyFor(manifestKey)
+  checkKeyLength(prefix, manifestKey, lockKey)
   const remove = parseBoolean('remove', get('remove'))
   if (remove && prefix === '') {
     throw new InputError(
@@ -127,7 +130,7 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
     },
     settings: parseSettings(raw),
     manifestKey,
-    lockKey: lockKeyFor(manifestKey),
+    lockKey,
     lockTimeoutSeconds: parseInteger('lock-timeout', get('lock-timeout'), 0, 24 * 3600),
     lease: leaseSettingsFor(parseTestLease(env))
   }
@@ -140,6 +143,15 @@ export function lockKeyFor(manifestKey: string): string {
   const stem = dot > slash + 1 ? manifestKey.slice(0, dot) : manifestKey
   const key = `${stem}.lock`
   return key === manifestKey ? `${manifestKey}.lock` : key
+}
+
+/** The action's own keys, under the prefix, must fit S3's limit like every file's. */
+function checkKeyLength(prefix: string, ...keys: string[]): void {
+  const bytes = Math.max(...keys.map(utf8Length))
+  if (bytes <= MAX_KEY_BYTES) return
+  throw new InputError(
+    `Inputs 'prefix' and 'manifest-key' make the key of the state object ${bytes.toLocaleString('en')} bytes long, more than the ${MAX_KEY_BYTES.toLocaleString('en')} bytes S3 allows (UTF-8): shorten the prefix (${utf8Length(prefix).toLocaleString('en')} bytes) or manifest-key.`
+  )
 }
 
 /** Tests shorten the lease (a dead deploy then blocks others for seconds, not minutes). */

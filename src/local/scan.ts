@@ -4,6 +4,7 @@ import { mapLimit } from '../util/pool'
 import { keyFor } from '../plan/keys'
 import { headersDigest, headersFor, type HeaderRules } from '../plan/headers'
 import type { ObjectHeaders, ObjectSettings, SourceFile } from '../plan/types'
+import type { NonUtf8Name } from '../plan/names'
 
 export interface ScanOptions {
   prefix: string
@@ -16,6 +17,8 @@ export interface ScanOptions {
 export interface ScanResult {
   files: SourceFile[]
   skippedLinks: SkippedLink[]
+  /** Names that are not UTF-8, left out: the caller refuses them. */
+  nonUtf8Names: NonUtf8Name[]
   /** Files left out by include/exclude. */
   excluded: number
   bytes: number
@@ -51,7 +54,7 @@ class ScannedFile implements SourceFile {
 
 /** Walks the source and hashes every file in scope, mapping each to its key and headers. */
 export async function scanSource(source: string, options: ScanOptions): Promise<ScanResult> {
-  const { files: found, skippedLinks } = await walkSource(source)
+  const { files: found, skippedLinks, nonUtf8Names } = await walkSource(source)
   const inScope = found.filter(relPath => options.inScope(relPath))
   const free = Array.from({ length: HASH_CONCURRENCY }, () => Buffer.allocUnsafe(HASH_BUFFER))
   let bytes = 0
@@ -83,5 +86,5 @@ export async function scanSource(source: string, options: ScanOptions): Promise<
       free.push(buffer)
     }
   })
-  return { files, skippedLinks, excluded: found.length - inScope.length, bytes }
+  return { files, skippedLinks, nonUtf8Names, excluded: found.length - inScope.length, bytes }
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path'
 import { readdir, realpath, stat } from 'node:fs/promises'
 import { InputError } from '../config/errors'
+import { isUtf8, type NonUtf8Name } from '../plan/names'
 
 /** A path relative to the source, '/'-separated whatever the OS. */
 export type FoundFile = string
@@ -19,12 +20,51 @@ export interface SkippedLink {
 export interface WalkResult {
   files: FoundFile[]
   skippedLinks: SkippedLink[]
+  /** Names that are not UTF-8 (files, folders, links): never walked into, for the caller to refuse. */
+  nonUtf8Names: NonUtf8Name[]
+}
+
+/** What a name that is not UTF-8 reads as in a string. */
+const REPLACEMENT = '\uFFFD'
+
+interface Entry {
+  name: string
+  isFile(): boolean
+  isDirectory(): boolean
+  isSymbolicLink(): boolean
+}
+
+/**
+ * A folder's entries, by name. Names are read as strings (fast); only a folder where one reads
+ * with U+FFFD is read again as bytes, to set apart the names that are not UTF-8 (a real U+FFFD
+ * in a UTF-8 name is kept).
+ */
+async function readFolder(abs: string, rel: string, nonUtf8: NonUtf8Name[]): Promise<Entry[]> {
+  const entries = await readdir(abs, { withFileTypes: true })
+  if (!entries.some(e => e.name.includes(REPLACEMENT))) return entries
+  const raw = await readdir(abs, { withFileTypes: true, encoding: 'buffer' })
+  const kept: Entry[] = []
+  for (const entry of raw) {
+    const bytes = entry.name as unknown as Buffer
+    if (!isUtf8(bytes)) {
+      nonUtf8.push({ folder: rel, bytes })
+      continue
+    }
+    kept.push({
+      name: bytes.toString('utf8'),
+      isFile: () => entry.isFile(),
+      isDirectory: () => entry.isDirectory(),
+      isSymbolicLink: () => entry.isSymbolicLink()
+    })
+  }
+  return kept
 }
 
 /**
  * Every regular file under `root`, sorted by relPath. Symbolic links are followed while they
  * stay inside `root`; a link that leads outside is never published (reported in skippedLinks),
- * and a loop of links is not followed twice.
+ * and a loop of links is not followed twice. A name that is not UTF-8 has no S3 key: it is
+ * reported in nonUtf8Names, and a folder of that name is not walked into.
  *
  * A plain readdir walk rather than @actions/glob, which was measured against it: glob stats
  * every entry, one at a time, where readdir's file types suffice; it walks into links that lead
@@ -36,6 +76,7 @@ export async function walkSource(root: string): Promise<WalkResult> {
   const rootReal = await checkSourceFolder(root)
   const files: FoundFile[] = []
   const skippedLinks: SkippedLink[] = []
+  const nonUtf8Names: NonUtf8Name[] = []
   const inside = (real: string) => real === rootReal || real.startsWith(rootReal + path.sep)
 
   // Depth-first with an explicit stack; `ancestors` are the real paths above, to stop link loops.
@@ -44,7 +85,7 @@ export async function walkSource(root: string): Promise<WalkResult> {
   ]
   while (stack.length > 0) {
     const dir = stack.pop()!
-    const entries = await readdir(dir.abs, { withFileTypes: true })
+    const entries = await readFolder(dir.abs, dir.rel, nonUtf8Names)
     for (const entry of entries) {
       const abs = path.join(dir.abs, entry.name)
       const rel = dir.rel === '' ? entry.name : `${dir.rel}/${entry.name}`
@@ -69,7 +110,8 @@ export async function walkSource(root: string): Promise<WalkResult> {
           })
           continue
         }
-        const target = await stat(real)
+        // Through the link, not `real`: a real path with a name that is not UTF-8 reads lossily.
+        const target = await stat(abs)
         if (target.isFile()) {
           files.push(rel)
         } else if (target.isDirectory()) {
@@ -83,12 +125,15 @@ export async function walkSource(root: string): Promise<WalkResult> {
     }
   }
   files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-  if (files.length === 0) {
+  nonUtf8Names.sort((a, b) =>
+    a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : Buffer.compare(a.bytes, b.bytes)
+  )
+  if (files.length === 0 && nonUtf8Names.length === 0) {
     throw new InputError(
       `Input 'source' is an empty folder ('${root}'): build the site first, or point 'source' at the build output.`
     )
   }
-  return { files, skippedLinks }
+  return { files, skippedLinks, nonUtf8Names }
 }
 
 /** The source's real path, or an InputError when it is missing or not a folder. */

@@ -7,6 +7,8 @@ import { readManifest, type StateObject } from '../remote/manifest'
 import { headObject } from '../aws/head'
 import { planSync } from '../plan/diff'
 import { formatBytes } from '../plan/describe'
+import { describeLongKeys, tooLongKeys } from '../plan/keys'
+import { describeNonUtf8Names } from '../plan/names'
 import { entryFor, knownFromManifest, NewerManifestError, type Manifest } from '../plan/manifest'
 import type { KnownState, RemoteObject, SyncPlan } from '../plan/types'
 import { attempt } from '../errors'
@@ -99,7 +101,7 @@ export async function compare(
   )
 }
 
-/** Walks and hashes the source; refuses what must never be published. */
+/** Walks and hashes the source; refuses what must never be published, or S3 would refuse. */
 async function scanLocal(config: DeployConfig): Promise<ScanResult> {
   const scan = await scanSource(config.source, {
     prefix: config.prefix,
@@ -107,6 +109,12 @@ async function scanLocal(config: DeployConfig): Promise<ScanResult> {
     rules: config.rules,
     settings: config.settings
   })
+  // S3 refuses these one object at a time, after the others were written: refused here, whole.
+  if (scan.nonUtf8Names.length > 0) {
+    throw new InputError(describeNonUtf8Names(config.source, scan.nonUtf8Names))
+  }
+  const long = tooLongKeys(scan.files)
+  if (long.length > 0) throw new InputError(describeLongKeys(long, config.prefix))
   const outside = scan.skippedLinks.filter(l => l.kind === 'outside')
   if (outside.length > 0 && config.outsideSymlinks === 'fail') {
     throw new InputError(

@@ -50,11 +50,11 @@ export async function readDistributions(
             err
           )
         }
-        const note = `Could not read distribution ${distributionId} to find its origin path and domain (${describeCause(err)})`
+        const note = `Could not read distribution ${distributionId} to check that it exists and find its origin path and domain (${describeCause(err)})`
         notes.push(
           config.paths
             ? `${note}; the url output is empty. Grant cloudfront:GetDistribution to fix this.`
-            : `${note}. Invalidating /<key> URLs as if it had none, and the url output is empty; grant cloudfront:GetDistribution to take it into account.`
+            : `${note}. Invalidating /<key> URLs as if it had none, and the url output is empty; grant cloudfront:GetDistribution to fix this.`
         )
         return { distributionId, info: undefined, originPrefix: '' }
       }
