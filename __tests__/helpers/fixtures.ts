@@ -33,6 +33,7 @@ export function baseConfig(source: string, overrides: Partial<DeployConfig> = {}
     invalidationMaxPaths: 15,
     delete: true,
     maxDeletes: 256,
+    keepRemovedSeconds: 0,
     dryRun: false,
     wait: false,
     waitTimeoutSeconds: 600,
