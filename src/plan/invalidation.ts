@@ -1,6 +1,7 @@
 import { pathCost, type PathCost } from './cost'
 import { foldPaths } from './fold'
 import { viewerUrls } from './paths'
+import type { RemoteObject, SyncPlan } from './types'
 
 export interface InvalidationRequest {
   /** Keys uploaded or deleted. */
@@ -44,4 +45,36 @@ export function invalidationPaths(request: InvalidationRequest): PlannedPaths {
       { maxPaths: Math.max(request.maxPaths, explicitPaths?.length ?? 0) }
     )
   )
+}
+
+export interface InvalidationKeys {
+  /** Keys whose URLs are invalidated. */
+  changedKeys: string[]
+  /** Every other key known in the source or the bucket: what a wildcard would needlessly purge. */
+  unchangedKeys: string[]
+}
+
+/**
+ * Which keys' URLs a deploy invalidates: what was there and changed (content or headers), new
+ * files, and what it deletes at once. Not invalidated, but known (a wildcard over them is charged
+ * for them): removed assets kept for keep-removed-assets, and those deleted once it is over:
+ * what CloudFront still caches of them are the very bytes the bucket served, which expire by
+ * their own Cache-Control, and purging them would only break the oldest open tabs sooner.
+ */
+export function invalidationKeys(
+  plan: SyncPlan,
+  remote: ReadonlyMap<string, RemoteObject>
+): InvalidationKeys {
+  const notInvalidated = new Set(plan.expired.map(a => a.key))
+  const changedKeys = [
+    ...plan.uploads.map(u => u.file.key),
+    ...plan.updates.map(f => f.key),
+    ...plan.deletes
+  ].filter(key => !notInvalidated.has(key))
+  const changed = new Set(changedKeys)
+  const unchangedKeys = [
+    ...plan.unchanged.map(f => f.key),
+    ...[...remote.keys()].filter(k => !changed.has(k))
+  ]
+  return { changedKeys, unchangedKeys }
 }

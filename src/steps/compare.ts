@@ -6,6 +6,7 @@ import { listRemote } from '../remote/list'
 import { readManifest, type StateObject } from '../remote/manifest'
 import { headObject } from '../aws/head'
 import { planSync } from '../plan/diff'
+import { keepRemoved } from '../plan/retention'
 import { formatBytes } from '../plan/describe'
 import { entryFor, knownFromManifest, NewerManifestError, type Manifest } from '../plan/manifest'
 import type { KnownState, RemoteObject, SyncPlan } from '../plan/types'
@@ -35,11 +36,13 @@ export interface Comparison extends BucketState {
  * Source and bucket side by side: walk and hash the source (once: a re-plan after waiting for
  * the lock reuses `scanned`) while reading the state object and listing the bucket, then HEAD
  * only the objects the state object does not vouch for (none in a steady state), and plan.
+ * `now` (the deploy's start, epoch seconds) starts and ends keep-removed-assets periods.
  */
 export async function compare(
   config: DeployConfig,
   deps: DeployDeps,
-  scanned?: ScanResult
+  scanned: ScanResult | undefined,
+  now: number
 ): Promise<Comparison> {
   const { log } = deps
   return log.group(
@@ -81,7 +84,7 @@ export async function compare(
       log.info(
         `Listed ${bucket.remote.size} object(s) in the bucket in ${listMs} ms${unknown.length ? `; checked ${unknown.length} with HEAD (not in the state object)` : ''}`
       )
-      const plan = planSync(
+      const synced = planSync(
         scan.files,
         bucket.remote,
         {
@@ -92,6 +95,11 @@ export async function compare(
         },
         known
       )
+      const plan = keepRemoved(synced, {
+        keepSeconds: config.keepRemovedSeconds,
+        now,
+        removedAt: key => entryFor(bucket.manifest, config.prefix, key)?.removedAt
+      })
       return { ...bucket, scan, plan }
     }
   )

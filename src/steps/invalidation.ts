@@ -6,7 +6,7 @@ import { createInvalidation, waitForInvalidation } from '../aws/invalidate'
 import { isTransientAwsError, retryFor } from '../aws/retry'
 import { callerReference } from '../plan/caller-reference'
 import { describeCost } from '../plan/cost'
-import { invalidationPaths } from '../plan/invalidation'
+import { invalidationKeys, invalidationPaths } from '../plan/invalidation'
 import { originPrefixFor } from '../plan/origin'
 import type { RemoteObject, SyncPlan } from '../plan/types'
 import { attempt, describeCause, StepError } from '../errors'
@@ -27,16 +27,7 @@ export async function planInvalidations(
   remote: ReadonlyMap<string, RemoteObject>,
   pending: Readonly<Record<string, string[]>>
 ): Promise<InvalidationTarget[]> {
-  const changedKeys = [
-    ...plan.uploads.map(u => u.file.key),
-    ...plan.updates.map(f => f.key),
-    ...plan.deletes
-  ]
-  const changed = new Set(changedKeys)
-  const unchangedKeys = [
-    ...plan.unchanged.map(f => f.key),
-    ...[...remote.keys()].filter(k => !changed.has(k))
-  ]
+  const { changedKeys, unchangedKeys } = invalidationKeys(plan, remote)
   const targets = await Promise.all(
     config.distributionIds.map(async distributionId => {
       const earlier = pending[distributionId] ?? []
