@@ -47,6 +47,13 @@ export function invalidationPaths(request: InvalidationRequest): PlannedPaths {
   )
 }
 
+/** Whether a Cache-Control value has the `immutable` directive (a token, in any case). */
+export function isImmutable(cacheControl: string | undefined): boolean {
+  return (cacheControl ?? '')
+    .split(',')
+    .some(directive => directive.split('=')[0]?.trim().toLowerCase() === 'immutable')
+}
+
 export interface InvalidationKeys {
   /** Keys whose URLs are invalidated. */
   changedKeys: string[]
@@ -57,15 +64,22 @@ export interface InvalidationKeys {
 /**
  * Which keys' URLs a deploy invalidates: what was there and changed (content or headers), new
  * files, and what it deletes at once. Not invalidated, but known (a wildcard over them is charged
- * for them): removed assets kept for keep-removed-assets, and those deleted once it is over:
- * what CloudFront still caches of them are the very bytes the bucket served, which expire by
- * their own Cache-Control, and purging them would only break the oldest open tabs sooner.
+ * for them):
+ * - a new file whose Cache-Control, from the user's own rules, says `immutable`: content-addressed
+ *   by that declaration, so nobody can have requested its URL before it existed. Other new files
+ *   and pages are, since a viewer may have cached a 404 or an SPA fallback for their URLs;
+ * - removed assets kept for keep-removed-assets, and those deleted once it is over: what
+ *   CloudFront still caches of them are the very bytes the bucket served, which expire by their
+ *   own Cache-Control, and purging them would only break the oldest open tabs sooner.
  */
 export function invalidationKeys(
   plan: SyncPlan,
   remote: ReadonlyMap<string, RemoteObject>
 ): InvalidationKeys {
-  const notInvalidated = new Set(plan.expired.map(a => a.key))
+  const exempt = plan.uploads
+    .filter(u => u.reason === 'new' && isImmutable(u.file.headers.cacheControl))
+    .map(u => u.file.key)
+  const notInvalidated = new Set([...exempt, ...plan.expired.map(a => a.key)])
   const changedKeys = [
     ...plan.uploads.map(u => u.file.key),
     ...plan.updates.map(f => f.key),
@@ -74,7 +88,8 @@ export function invalidationKeys(
   const changed = new Set(changedKeys)
   const unchangedKeys = [
     ...plan.unchanged.map(f => f.key),
-    ...[...remote.keys()].filter(k => !changed.has(k))
+    ...[...remote.keys()].filter(k => !changed.has(k)),
+    ...exempt
   ]
   return { changedKeys, unchangedKeys }
 }
