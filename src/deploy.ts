@@ -44,6 +44,8 @@ export async function deploy(
   // Local problems first, before any request: a missing or empty source is an input error.
   await checkSourceFolder(config.source)
   const deadline = clock.now() + config.lockTimeoutSeconds * 1000
+  // When removed assets' clocks start and end: the deploy's start, whatever rounds follow.
+  const startedAt = Math.floor(clock.now() / 1000)
   const record = newLockRecord(deps.env, Date.now())
   // Read while the source is hashed; its warnings wait until the comparison has been logged.
   const reading = readDistributions(config, deps)
@@ -53,7 +55,7 @@ export async function deploy(
   let state: Comparison
   let holder: LeaseHolder | undefined
   for (let round = 1; ; round++) {
-    state = await compare(config, deps, scan)
+    state = await compare(config, deps, scan, startedAt)
     scan = state.scan
     if (!distributions) {
       const read = await reading
@@ -157,9 +159,18 @@ async function plan(
     }
     for (const line of lines) log.info(line)
   })
+  if (plan.kept.length > 0 && !state.manifestUsable) {
+    log.warning(
+      `Cannot record when files left the build without the state object s3://${config.bucket}/${config.manifestKey}: ${plan.kept.length} removed asset(s) are kept, and will be deleted only once it can be read (s3:GetObject) and the keep-removed-assets period has passed.`
+    )
+  }
+  // Deletions are counted when they happen: a grace period delays them, never hides them.
   if (config.maxDeletes >= 0 && plan.deletes.length > config.maxDeletes) {
+    const expired = plan.expired.length
+      ? ` (${plan.expired.length} of them removed assets whose keep-removed-assets period is over)`
+      : ''
     throw new InputError(
-      `Refusing to deploy: it would delete ${plan.deletes.length} objects under s3://${config.bucket}/${config.prefix}, more than max-deletes (${config.maxDeletes}). Nothing was changed. If that is intended, set max-deletes to ${plan.deletes.length} or more (-1 for no limit).`
+      `Refusing to deploy: it would delete ${plan.deletes.length} objects under s3://${config.bucket}/${config.prefix}${expired}, more than max-deletes (${config.maxDeletes}). Nothing was changed. If that is intended, set max-deletes to ${plan.deletes.length} or more (-1 for no limit).`
     )
   }
 }
@@ -177,8 +188,9 @@ function changesSite(result: DeployResult): boolean {
 
 /**
  * A deploy that changes nothing in the site may still have learned something (objects checked
- * with HEAD once): recorded with one write conditional on the state object read, so it never
- * overwrites another deploy's state. If that deploy got there first, it is simply skipped.
+ * with HEAD once, when removed assets left the build): recorded with one write conditional on
+ * the state object read, so it never overwrites another deploy's state. If that deploy got
+ * there first, it is simply skipped (and the next deploy starts those clocks).
  */
 async function recordLearned(config: DeployConfig, deps: DeployDeps, state: Comparison) {
   if (!state.manifestUsable) return
@@ -189,6 +201,7 @@ async function recordLearned(config: DeployConfig, deps: DeployDeps, state: Comp
     unchanged: state.plan.unchanged,
     written: [],
     deleted: [],
+    kept: state.plan.kept,
     pending: state.manifest.pending
   })
   const text = serializeManifest(next)
@@ -222,7 +235,9 @@ async function execute(
       if (deps.signal?.aborted) throw new CancelledError()
     }
   }
-  // What the bucket holds after the part of the deploy that was done.
+  // What the bucket holds after the part of the deploy that was done. Removed assets' clocks
+  // start once the new build is live (written and invalidated); until then the old one is.
+  let live = false
   const stateNow = (deleted: readonly string[]) =>
     nextManifest({
       previous: state.manifest,
@@ -231,6 +246,7 @@ async function execute(
       unchanged: plan.unchanged,
       written: result.written,
       deleted,
+      kept: live ? plan.kept : [],
       pending
     })
   let timedOut: string[] = []
@@ -238,6 +254,7 @@ async function execute(
     await writeObjects(config, deps, plan, result, guard)
     await invalidate(config, deps, plan, result, id => delete pending[id], guard)
     if (config.wait) timedOut = await waitForAll(config, deps, result)
+    live = true
     if (plan.deletes.length > 0) await holder?.confirm()
     await removeObjects(config, deps, plan, result, guard)
     if (holder) {

@@ -150,6 +150,7 @@ export async function removePrefix(
             unchanged: [],
             written: [],
             deleted,
+            kept: [],
             pending
           }),
           false
@@ -168,5 +169,5 @@ export async function removePrefix(
 }
 
 function emptyPlan(deletes: string[]): SyncPlan {
-  return { uploads: [], updates: [], deletes, unchanged: [] }
+  return { uploads: [], updates: [], deletes, unchanged: [], kept: [], expired: [] }
 }

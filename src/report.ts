@@ -2,7 +2,7 @@ import type { DeployConfig } from './config/config'
 import { OUTPUTS, type OutputName } from './config/inputs'
 import type { DeployResult, InvalidationTarget } from './steps/context'
 import { coverNote, describeCost } from './plan/cost'
-import { formatBytes, MAX_LISTED } from './plan/describe'
+import { describeKept, formatBytes, formatTime, MAX_LISTED } from './plan/describe'
 
 export type Outputs = Record<OutputName, string>
 
@@ -105,6 +105,7 @@ export function summaryMarkdown(
     ],
     ['Headers updated', `${outputs.updated}${plan ? ` of ${plan.updates.length}` : ''}`],
     ['Deleted', `${outputs.deleted}${plan ? ` of ${plan.deletes.length}` : ''}`],
+    ...(plan?.kept.length ? [['Kept', describeKept(plan.kept)] as [string, string]] : []),
     ['Unchanged', outputs.unchanged],
     [
       'Invalidation',
@@ -130,6 +131,15 @@ export function summaryMarkdown(
     ''
   ])
   const what = config.remove ? 'Removal' : 'Deploy'
+  const kept = plan?.kept.length
+    ? [
+        'Removed assets kept (keep-removed-assets), neither deleted nor invalidated:',
+        '',
+        ...plan.kept.slice(0, MAX_LISTED).map(a => `- \`${a.key}\` until ${formatTime(a.until)}`),
+        ...(plan.kept.length > MAX_LISTED ? [`- … and ${plan.kept.length - MAX_LISTED} more`] : []),
+        ''
+      ]
+    : []
   const title = failure
     ? `### ❌ ${what} failed`
     : result.dryRun
@@ -145,7 +155,8 @@ export function summaryMarkdown(
     '|---|---|',
     ...rows.map(([k, v]) => `| ${k} | ${v} |`),
     '',
-    ...lists
+    ...lists,
+    ...kept
   ].join('\n')
 }
 

@@ -34,6 +34,7 @@ export function baseConfig(source: string, overrides: Partial<DeployConfig> = {}
     delete: true,
     remove: false,
     maxDeletes: 256,
+    keepRemovedSeconds: 0,
     dryRun: false,
     wait: false,
     waitTimeoutSeconds: 600,

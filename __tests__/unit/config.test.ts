@@ -21,6 +21,7 @@ describe('parseConfig', () => {
       delete: false,
       remove: false,
       maxDeletes: 256,
+      keepRemovedSeconds: 0,
       dryRun: false,
       wait: false,
       waitTimeoutSeconds: 600,
@@ -56,6 +57,44 @@ describe('parseConfig', () => {
     expect(() => parse({ remove: 'perhaps', prefix: 'pr-7' })).toThrow(
       "Input 'remove' must be true or false, got 'perhaps'."
     )
+  })
+
+  test('keep-removed-assets: a duration in days, hours, minutes or seconds; 0 by default', () => {
+    const keep = (value: string) =>
+      parse({ delete: 'true', 'keep-removed-assets': value }).keepRemovedSeconds
+    expect(parse({ delete: 'true' }).keepRemovedSeconds).toBe(0)
+    expect(keep('7d')).toBe(7 * 86400)
+    expect(keep('12h')).toBe(12 * 3600)
+    expect(keep('30m')).toBe(1800)
+    expect(keep('45s')).toBe(45)
+    expect(keep('2D')).toBe(2 * 86400)
+    expect(keep('0')).toBe(0)
+    expect(keep('0d')).toBe(0)
+    expect(keep('365d')).toBe(365 * 86400)
+  })
+
+  test.each([
+    ['7', 'a bare number is ambiguous'],
+    ['7 days', 'a word'],
+    ['1.5d', 'a fraction'],
+    ['-1d', 'a negative duration'],
+    ['1d12h', 'two units'],
+    ['1w', 'an unknown unit'],
+    ['366d', 'over a year'],
+    ['99999999999999999999d', 'a number too large to be exact']
+  ])("keep-removed-assets '%s' (%s) is refused, naming the input", value => {
+    expect(() => parse({ delete: 'true', 'keep-removed-assets': value })).toThrow(
+      new InputError(
+        `Input 'keep-removed-assets' must be a duration such as 7d, 12h, 30m or 45s (at most 365d), or 0, got '${value}'.`
+      )
+    )
+  })
+
+  test('keep-removed-assets without delete: true is refused, since nothing would be kept', () => {
+    expect(() => parse({ 'keep-removed-assets': '7d' })).toThrow(
+      "Input 'keep-removed-assets' needs 'delete: true'"
+    )
+    expect(parse({ 'keep-removed-assets': '0' }).keepRemovedSeconds).toBe(0)
   })
 
   test("lock-timeout, and the lease object on the state object's stem", () => {

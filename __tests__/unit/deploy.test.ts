@@ -715,3 +715,152 @@ test('a long upload prints its progress at an interval, not a line per file', as
   expect(lines.length).toBeGreaterThanOrEqual(2)
   expect(lines[0]).toMatch(/^Progress: 2\/4 files, \d+ B\/\d+ B \(\d+%\)$/)
 })
+
+describe('keep-removed-assets', () => {
+  const DAY = 86400
+  // The deploy's start, as the injected clock gives it (ms).
+  const T = Date.UTC(2026, 10, 26, 10)
+  /** The config() site as the first deploy below left it: uploaded, ETag "e0". */
+  const site = Object.entries({
+    'index.html': 4,
+    'a/index.html': 1,
+    'css/site.css': 3,
+    'js/app.js': 2
+  }).map(([Key, Size]) => ({ Key, ETag: '"e0"', Size }))
+  const listing = (...keys: string[]) =>
+    s3Mock.on(ListObjectsV2Command).callsFake(
+      record('ListObjectsV2Command', {
+        Contents: [...site, ...keys.map(Key => ({ Key, ETag: `"${'9'.repeat(32)}"`, Size: 9 }))]
+      })
+    )
+  const clockAt = (ms: number) => ({ ...fakeClock(), t: ms, now: () => ms })
+  const removed = (text: string) => Object.values(JSON.parse(text).removed).sort()
+  const invalidated = () =>
+    cfMock
+      .commandCalls(CreateInvalidationCommand)
+      .flatMap(c => c.args[0].input.InvalidationBatch!.Paths!.Items!)
+  const deletedKeys = () =>
+    s3Mock
+      .commandCalls(DeleteObjectsCommand)
+      .flatMap(c => c.args[0].input.Delete!.Objects!.map(o => o.Key))
+
+  test('a removed asset is kept until its period is over, then deleted; a removed page goes at once', async () => {
+    const written = keepManifest()
+    const cfg = await config({ keepRemovedSeconds: 7 * DAY })
+    s3Mock.on(ListObjectsV2Command).callsFake(
+      record('ListObjectsV2Command', {
+        Contents: [
+          { Key: 'old.html', ETag: '"x"', Size: 1 },
+          { Key: 'assets/old.js', ETag: '"y"', Size: 1 }
+        ]
+      })
+    )
+    const first = emptyResult(false)
+    await deploy(cfg, { s3, cloudfront, log, env: {}, clock: clockAt(T) }, first)
+    expect(deletedKeys()).toEqual(['old.html'])
+    expect(invalidated()).toContain('/old.html')
+    expect(invalidated()).not.toContain('/assets/old.js')
+    expect(first.deleted).toBe(1)
+    expect(first.plan!.kept).toEqual([
+      { key: 'assets/old.js', removedAt: T / 1000, until: T / 1000 + 7 * DAY }
+    ])
+    expect(log.lines).toContain(
+      'Keeping 1 removed asset(s) until 2026-12-03 (keep-removed-assets), neither deleted nor invalidated:'
+    )
+    // Its clock is in the state object, keyed by digest like every entry.
+    const state = parseManifest(written[written.length - 1]!)
+    expect(state.entries.get(keyDigest('assets/old.js'))?.removedAt).toBe(T / 1000)
+
+    // A day later, nothing changed but one more asset left the build: its clock is recorded
+    // with one conditional write of the state object, without the lock; nothing else is sent.
+    listing('assets/old.js', 'img/gone.png')
+    sent = []
+    const second = emptyResult(false)
+    await deploy(cfg, { s3, cloudfront, log, env: {}, clock: clockAt(T + DAY * 1000) }, second)
+    expect(requestLog().filter(r => !/^(ListObjectsV2|GetObject|GetDistribution)Command/.test(r))).toEqual([
+      `PutObjectCommand ${MANIFEST}`
+    ])
+    expect(removed(written[written.length - 1]!)).toEqual([T / 1000, T / 1000 + DAY])
+
+    // Once more, nothing new: a kept asset costs nothing (no write at all).
+    sent = []
+    await deploy(
+      cfg,
+      { s3, cloudfront, log, env: {}, clock: clockAt(T + 2 * DAY * 1000) },
+      emptyResult(false)
+    )
+    expect(requestLog().filter(r => !/^(ListObjectsV2|GetObject|GetDistribution)Command/.test(r))).toEqual([])
+
+    // Seven days after it left, the first asset is due: max-deletes counts it.
+    const due = clockAt(T + 7 * DAY * 1000)
+    await expect(
+      deploy(
+        { ...cfg, maxDeletes: 0 },
+        { s3, cloudfront, log, env: {}, clock: due },
+        emptyResult(false)
+      )
+    ).rejects.toThrow(
+      'Refusing to deploy: it would delete 1 objects under s3://bucket/ (1 of them removed assets whose keep-removed-assets period is over), more than max-deletes (0).'
+    )
+    s3Mock.resetHistory()
+    cfMock.resetHistory()
+    const last = emptyResult(false)
+    await deploy(cfg, { s3, cloudfront, log, env: {}, clock: due }, last)
+    // Deleted, not invalidated: its cached copies are the bytes the bucket served.
+    expect(deletedKeys()).toEqual(['assets/old.js'])
+    expect(cfMock.commandCalls(CreateInvalidationCommand)).toHaveLength(0)
+    expect(last.deleted).toBe(1)
+    expect(last.plan!.kept.map(a => a.key)).toEqual(['img/gone.png'])
+    expect(removed(written[written.length - 1]!)).toEqual([T / 1000 + DAY])
+  })
+
+  test('a dry run shows what it would keep and what it would delete, and writes nothing', async () => {
+    const written = keepManifest()
+    const cfg = await config({ keepRemovedSeconds: 3600 })
+    s3Mock.on(ListObjectsV2Command).callsFake(
+      record('ListObjectsV2Command', {
+        Contents: ['assets/a.js', 'old.html'].map(Key => ({ Key, ETag: '"x"', Size: 1 }))
+      })
+    )
+    await deploy(cfg, { s3, cloudfront, log, env: {}, clock: clockAt(T) }, emptyResult(false))
+    const count = written.length
+    listing('assets/a.js', 'assets/b.js')
+    const result = emptyResult(true)
+    log.lines = []
+    await deploy(
+      { ...cfg, dryRun: true },
+      { s3, cloudfront, log, env: {}, clock: clockAt(T + 3600 * 1000) },
+      result
+    )
+    expect(written).toHaveLength(count)
+    expect(result.deleted).toBe(1)
+    expect(log.lines).toEqual(
+      expect.arrayContaining([
+        'Would keep 1 removed asset(s) until 2026-11-26 12:00:00 UTC (keep-removed-assets), neither deleted nor invalidated:',
+        '  = assets/b.js (left the build 2026-11-26 11:00:00 UTC; deleted by the first deploy from 2026-11-26 12:00:00 UTC)',
+        'Would delete 1 object(s):',
+        '  - assets/a.js (left the build 2026-11-26 10:00:00 UTC; its keep-removed-assets period is over)'
+      ])
+    )
+  })
+
+  test('a deploy that fails before its new build is live starts no clock', async () => {
+    const written = keepManifest()
+    s3Mock
+      .on(PutObjectCommand, { Key: 'js/app.js' })
+      .rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }))
+    s3Mock.on(ListObjectsV2Command).callsFake(
+      record('ListObjectsV2Command', {
+        Contents: [{ Key: 'assets/old.js', ETag: '"y"', Size: 1 }]
+      })
+    )
+    await expect(
+      deploy(
+        await config({ keepRemovedSeconds: 3600 }),
+        { s3, cloudfront, log, env: {}, clock: clockAt(T) },
+        emptyResult(false)
+      )
+    ).rejects.toThrow('Failed to upload js/app.js')
+    expect(removed(written[written.length - 1]!)).toEqual([])
+  })
+})

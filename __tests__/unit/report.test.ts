@@ -1,6 +1,7 @@
 import { buildOutputs, DOTENV_BUDGET, summaryMarkdown, toDotenv } from '../../src/report'
 import { emptyResult } from '../../src/deploy'
 import { pathCost } from '../../src/plan/cost'
+import { describeKept, describePlan } from '../../src/plan/describe'
 import type { SyncPlan } from '../../src/plan/types'
 import { baseConfig, sourceFile } from '../helpers/fixtures'
 
@@ -11,6 +12,8 @@ const plan = (uploads: number, deletes: number, unchanged: number): SyncPlan => 
     reason: 'new' as const
   })),
   deletes: Array.from({ length: deletes }, (_, i) => `d${i}`),
+  kept: [],
+  expired: [],
   unchanged: Array.from({ length: unchanged }, (_, i) => sourceFile(`s${i}`, '', 1))
 })
 
@@ -168,5 +171,63 @@ describe('summaryMarkdown', () => {
     })
     expect(markdown).toContain('| Invalidation paths | 0 |')
     expect(markdown).not.toContain('Invalidation paths:')
+  })
+})
+
+describe('removed assets kept for keep-removed-assets', () => {
+  const DAY = 86400
+  // 2026-11-26 10:00:00 UTC
+  const T = Date.UTC(2026, 10, 26, 10) / 1000
+  const withKept = (period: number): SyncPlan => ({
+    ...plan(1, 2, 5),
+    deletes: ['about.html', 'assets/old-0.js'],
+    expired: [{ key: 'assets/old-0.js', removedAt: T - period, until: T }],
+    kept: [
+      { key: 'assets/Settings-1.js', removedAt: T, until: T + period },
+      { key: 'assets/index-1.js', removedAt: T - 3600, until: T - 3600 + period },
+      { key: 'favicon.png', removedAt: T, until: T + period }
+    ]
+  })
+
+  test('the plan lists what is kept and until when, and what is deleted, expired assets marked', () => {
+    const lines = describePlan(withKept(7 * DAY), false)
+    expect(lines[0]).toBe('1 to upload, 2 to delete, 3 kept, 5 unchanged')
+    expect(lines).toContain(
+      'Keeping 3 removed asset(s) until 2026-12-03 (keep-removed-assets), neither deleted nor invalidated:'
+    )
+    expect(lines).toContain(
+      '  = assets/index-1.js (left the build 2026-11-26 09:00:00 UTC; deleted by the first deploy from 2026-12-03 09:00:00 UTC)'
+    )
+    expect(lines).toContain('Deleting 2 object(s):')
+    expect(lines).toContain('  - about.html')
+    expect(lines).toContain(
+      '  - assets/old-0.js (left the build 2026-11-19 10:00:00 UTC; its keep-removed-assets period is over)'
+    )
+  })
+
+  test('a dry run shows both lists as what it would do', () => {
+    const lines = describePlan(withKept(7 * DAY), true)
+    expect(lines).toContain(
+      'Would keep 3 removed asset(s) until 2026-12-03 (keep-removed-assets), neither deleted nor invalidated:'
+    )
+    expect(lines).toContain('Would delete 2 object(s):')
+  })
+
+  test('until when: the latest end, as a date, or to the second for periods under a day', () => {
+    expect(describeKept(withKept(7 * DAY).kept)).toBe('3 removed asset(s) until 2026-12-03')
+    expect(describeKept(withKept(30).kept)).toBe('3 removed asset(s) until 2026-11-26 10:00:30 UTC')
+  })
+
+  test('the summary: deleted counts what was deleted, and a row and a list of what is kept', () => {
+    const result = { ...emptyResult(false), plan: withKept(7 * DAY), deleted: 2 }
+    const markdown = summaryMarkdown(baseConfig('/src'), result)
+    expect(markdown).toContain('| Deleted | 2 of 2 |')
+    expect(markdown).toContain('| Kept | 3 removed asset(s) until 2026-12-03 |')
+    expect(markdown).toContain('- `assets/Settings-1.js` until 2026-12-03 10:00:00 UTC')
+    expect(buildOutputs(result).deleted).toBe('2')
+    // Nothing kept: no row.
+    expect(summaryMarkdown(baseConfig('/src'), { ...result, plan: plan(1, 0, 0) })).not.toContain(
+      'Kept'
+    )
   })
 })

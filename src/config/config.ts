@@ -27,6 +27,8 @@ export interface DeployConfig {
   remove: boolean
   /** -1: no limit. */
   maxDeletes: number
+  /** keep-removed-assets: how long a removed asset stays before it is deleted; 0: at once. */
+  keepRemovedSeconds: number
   dryRun: boolean
   wait: boolean
   waitTimeoutSeconds: number
@@ -89,6 +91,7 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
       `Input 'remove' needs a 'prefix': a removal never empties a bucket root. Set prefix to the preview's folder, e.g. prefix: pr-7.`
     )
   }
+  const deletes = parseBoolean('delete', get('delete'))
   return {
     source: path.resolve(cwd, source),
     bucket,
@@ -101,7 +104,7 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
       1,
       MAX_PATHS
     ),
-    delete: parseBoolean('delete', get('delete')),
+    delete: deletes,
     remove,
     maxDeletes: parseInteger(
       'max-deletes',
@@ -110,6 +113,7 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
       Number.MAX_SAFE_INTEGER,
       'must be a whole number of objects, or -1 for no limit'
     ),
+    keepRemovedSeconds: parseKeepRemoved(get('keep-removed-assets'), deletes),
     dryRun: parseBoolean('dry-run', get('dry-run')),
     wait: parseBoolean('wait', get('wait')),
     waitTimeoutSeconds: parseInteger('wait-timeout', get('wait-timeout'), 1, 24 * 3600),
@@ -247,6 +251,37 @@ function parseManifestKey(value: string): string {
     )
   }
   return key
+}
+
+const DURATION_UNITS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 }
+/** Longer than any tab stays open, short of keeping every build forever. */
+const MAX_DURATION_SECONDS = 365 * 86400
+
+/** `7d`, `12h`, `30m`, `45s` (or `0`) → seconds; anything else is refused, naming the input. */
+export function parseDuration(name: string, value: string): number {
+  const m = /^(\d+)\s*([dhms]?)$/i.exec(value)
+  const n = m ? Number(m[1]) : NaN
+  const unit = m?.[2]?.toLowerCase() ?? ''
+  // A bare number is ambiguous (seconds? days?), except 0.
+  const seconds = unit === '' ? (n === 0 ? 0 : NaN) : n * (DURATION_UNITS[unit] as number)
+  if (!Number.isSafeInteger(seconds) || seconds > MAX_DURATION_SECONDS) {
+    throw invalidInput(
+      name,
+      value,
+      'must be a duration such as 7d, 12h, 30m or 45s (at most 365d), or 0'
+    )
+  }
+  return seconds
+}
+
+function parseKeepRemoved(value: string, deletes: boolean): number {
+  const seconds = parseDuration('keep-removed-assets', value)
+  if (seconds > 0 && !deletes) {
+    throw new InputError(
+      `Input 'keep-removed-assets' needs 'delete: true': it delays deletions, and without delete nothing is deleted.`
+    )
+  }
+  return seconds
 }
 
 export function parseBoolean(name: string, value: string): boolean {

@@ -148,6 +148,14 @@ export const INPUTS = [
     description: 'Delete objects under the prefix that are no longer in the source.'
   },
   {
+    name: 'keep-removed-assets',
+    kind: 'string',
+    default: '0',
+    placeholder: 'DURATION',
+    description:
+      'With delete: true, keep a file that left the build (HTML pages aside) this long before deleting it, e.g. 7d, 12h, 30m or 45s, so tabs still running the previous build can load its lazy chunks; it is not invalidated meanwhile. 0: delete at once.'
+  },
+  {
     name: 'remove',
     kind: 'boolean',
     default: 'false',
@@ -160,7 +168,7 @@ export const INPUTS = [
     default: '256',
     placeholder: 'N',
     description:
-      'Refuse the whole deploy, before changing anything, when it would delete more objects than this. -1: no limit. Not applied by remove, which deletes everything under the prefix.'
+      'Refuse the whole deploy, before changing anything, when it would delete more objects than this; a removed asset kept by keep-removed-assets counts in the deploy that deletes it. -1: no limit. Not applied by remove, which deletes everything under the prefix.'
   },
   {
     name: 'dry-run',

@@ -1,5 +1,5 @@
 import { coverNote, describeCost, type PathCost } from './cost'
-import type { SourceFile, SyncPlan } from './types'
+import type { RemovedAsset, SourceFile, SyncPlan } from './types'
 
 function describeHeaders(file: SourceFile): string {
   const h = file.headers
@@ -14,7 +14,7 @@ export const MAX_LISTED = 100
 /** The plan as log lines: one per changed file, a count when there are very many. */
 export function describePlan(plan: SyncPlan, dryRun: boolean): string[] {
   const lines = [
-    `${plan.uploads.length} to upload, ${plan.updates.length ? `${plan.updates.length} to update headers, ` : ''}${plan.deletes.length} to delete, ${plan.unchanged.length} unchanged`
+    `${plan.uploads.length} to upload, ${plan.updates.length ? `${plan.updates.length} to update headers, ` : ''}${plan.deletes.length} to delete, ${plan.kept.length ? `${plan.kept.length} kept, ` : ''}${plan.unchanged.length} unchanged`
   ]
   if (plan.uploads.length > 0) {
     lines.push(`${dryRun ? 'Would upload' : 'Uploading'} ${plan.uploads.length} file(s):`)
@@ -33,11 +33,49 @@ export function describePlan(plan: SyncPlan, dryRun: boolean): string[] {
     )
     lines.push(...listed(plan.updates.map(f => `* ${f.key} (${describeHeaders(f)})`)))
   }
+  if (plan.kept.length > 0) {
+    lines.push(
+      `${dryRun ? 'Would keep' : 'Keeping'} ${describeKept(plan.kept)} (keep-removed-assets), neither deleted nor invalidated:`
+    )
+    lines.push(
+      ...listed(
+        plan.kept.map(
+          a =>
+            `= ${a.key} (left the build ${formatTime(a.removedAt)}; deleted by the first deploy from ${formatTime(a.until)})`
+        )
+      )
+    )
+  }
   if (plan.deletes.length > 0) {
+    const expired = new Map(plan.expired.map(a => [a.key, a]))
     lines.push(`${dryRun ? 'Would delete' : 'Deleting'} ${plan.deletes.length} object(s):`)
-    lines.push(...listed(plan.deletes.map(k => `- ${k}`)))
+    lines.push(
+      ...listed(
+        plan.deletes.map(k => {
+          const asset = expired.get(k)
+          return asset
+            ? `- ${k} (left the build ${formatTime(asset.removedAt)}; its keep-removed-assets period is over)`
+            : `- ${k}`
+        })
+      )
+    )
   }
   return lines
+}
+
+/**
+ * `3 removed asset(s) until 2026-12-03`: the latest end of their periods, as a date, or to the
+ * second for periods shorter than a day.
+ */
+export function describeKept(kept: readonly RemovedAsset[]): string {
+  const last = kept.reduce((a, b) => (b.until > a.until ? b : a))
+  const until = formatTime(last.until)
+  return `${kept.length} removed asset(s) until ${last.until - last.removedAt >= 86400 ? until.slice(0, 10) : until}`
+}
+
+/** Epoch seconds as `2026-12-03 14:05:09 UTC`. */
+export function formatTime(epochSeconds: number): string {
+  return `${new Date(epochSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`
 }
 
 /** The invalidation paths for one distribution, and what they cost, as log lines. */

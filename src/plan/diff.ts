@@ -28,7 +28,9 @@ export function knownFromListing(file: SourceFile, object: RemoteObject): KnownS
 }
 
 /**
- * Compares the source with the bucket by content, never by time. `known` holds what the manifest
+ * Compares the source with the bucket by content, never by time. With `delete`, every object not
+ * in the build (and in scope) is to be deleted; `keepRemoved` (retention.ts) then holds back
+ * removed assets for their grace period. `known` holds what the manifest
  * or a HEAD request told about existing objects; without it only the listing counts, and headers
  * are taken as up to date.
  */
@@ -72,6 +74,8 @@ export function planSync(
     uploads: byPagesLast(uploads, u => u.file.key),
     updates: byPagesLast(updates, f => f.key),
     deletes,
+    kept: [],
+    expired: [],
     unchanged
   }
 }

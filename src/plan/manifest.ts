@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { KnownState, RemoteObject, SourceFile } from './types'
+import type { KnownState, RemoteObject, RemovedAsset, SourceFile } from './types'
 
 /**
  * The state object the action keeps under the prefix. Per object: the ETag and size it last saw,
@@ -220,12 +220,30 @@ function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every(v => typeof v === 'string')
 }
 
-/** What the state object says of an object, if the listing still matches its entry. */
+/**
+ * A removed asset the state object had no entry for (its first deploy over an existing bucket)
+ * gets one to carry its clock: ETag and size from the listing, content and headers unknown.
+ */
+const UNKNOWN_MD5 = '0'.repeat(32)
+const UNKNOWN_HEADERS = ''
+
+/** Whether the listing still shows the ETag and size an entry recorded. */
+function matchesListing(
+  entry: ManifestEntry | undefined,
+  object: RemoteObject
+): entry is ManifestEntry {
+  return !!entry && entry.etag === object.etag && entry.size === object.size
+}
+
+/**
+ * What the state object says of an object, if the listing still matches its entry (and the
+ * entry knows its content: a removed asset's clock alone vouches for nothing).
+ */
 export function knownFromManifest(
   entry: ManifestEntry | undefined,
   object: RemoteObject
 ): KnownState | undefined {
-  if (!entry || entry.etag !== object.etag || entry.size !== object.size) return undefined
+  if (!matchesListing(entry, object) || entry.headers === UNKNOWN_HEADERS) return undefined
   return { md5: entry.md5, headers: entry.headers }
 }
 
@@ -240,9 +258,11 @@ export function entryFor(
 
 /**
  * The state after a deploy (or after the part of it that was done): an entry for every file now
- * in the bucket (with the ETag the write returned, or the listing's for unchanged files),
- * still-valid entries of objects outside the sync's scope, and the pending invalidations that
- * remain. The lock is not carried over: whoever writes it decides.
+ * in the bucket (with the ETag the write returned, or the listing's for unchanged files), an
+ * entry with `removedAt` for every removed asset kept for a while, still-valid entries of objects
+ * outside the sync's scope (with their clocks, if any), and the pending invalidations that
+ * remain. A file in the build gets a fresh entry: a file that came back loses its clock. The lock
+ * is not carried over: whoever writes it decides.
  */
 export function nextManifest(args: {
   previous: Manifest
@@ -251,6 +271,8 @@ export function nextManifest(args: {
   unchanged: readonly SourceFile[]
   written: readonly { file: SourceFile; etag: string }[]
   deleted: readonly string[]
+  /** Removed assets kept, with when they left the build: their clocks are recorded. */
+  kept: readonly RemovedAsset[]
   pending: Record<string, string[]>
 }): Manifest {
   const digestOf = (key: string) => keyDigest(key.slice(args.prefix.length))
@@ -260,7 +282,19 @@ export function nextManifest(args: {
     if (deleted.has(key)) continue
     const digest = digestOf(key)
     const entry = args.previous.entries.get(digest)
-    if (knownFromManifest(entry, object)) entries.set(digest, entry as ManifestEntry)
+    if (matchesListing(entry, object)) entries.set(digest, entry)
+  }
+  for (const { key, removedAt } of args.kept) {
+    const object = args.remote.get(key)
+    if (!object || deleted.has(key)) continue
+    const digest = digestOf(key)
+    const entry = entries.get(digest) ?? {
+      etag: object.etag,
+      size: object.size,
+      md5: UNKNOWN_MD5,
+      headers: UNKNOWN_HEADERS
+    }
+    entries.set(digest, { ...entry, removedAt })
   }
   const record = (file: SourceFile, etag: string) =>
     entries.set(digestOf(file.key), {

@@ -50,13 +50,26 @@ export interface PlannedUpload {
   reason: UploadReason
 }
 
+/** An asset that left the build, kept for keep-removed-assets before it is deleted. */
+export interface RemovedAsset {
+  key: string
+  /** Epoch seconds: the start of the first deploy that found it gone. */
+  removedAt: number
+  /** Epoch seconds: from then on, the next deploy deletes it. */
+  until: number
+}
+
 /** What a deploy will do, as a plain value: printable (dry run), testable, executable. */
 export interface SyncPlan {
   /** Content to upload: assets first, HTML pages last. */
   uploads: PlannedUpload[]
   /** Same content, new headers: updated in place (CopyObject), assets first. */
   updates: SourceFile[]
-  /** Keys to delete, only after every upload succeeded. */
+  /** Keys this deploy deletes, only after every upload and the invalidation succeeded. */
   deletes: string[]
+  /** Removed assets still within their keep-removed-assets period: neither deleted nor invalidated. */
+  kept: RemovedAsset[]
+  /** Of `deletes`, the removed assets whose period is over: deleted, not invalidated. */
+  expired: RemovedAsset[]
   unchanged: SourceFile[]
 }

@@ -6,6 +6,7 @@ import { listRemote } from '../remote/list'
 import { readManifest, type StateObject } from '../remote/manifest'
 import { headObject } from '../aws/head'
 import { planSync } from '../plan/diff'
+import { keepRemoved } from '../plan/retention'
 import { formatBytes } from '../plan/describe'
 import { describeLongKeys, tooLongKeys } from '../plan/keys'
 import { describeNonUtf8Names } from '../plan/names'
@@ -39,11 +40,13 @@ export interface Comparison extends BucketState {
  * Source and bucket side by side: walk and hash the source (once: a re-plan after waiting for
  * the lock reuses `scanned`) while reading the state object and listing the bucket, then HEAD
  * only the objects the state object does not vouch for (none in a steady state), and plan.
+ * `now` (the deploy's start, epoch seconds) starts and ends keep-removed-assets periods.
  */
 export async function compare(
   config: DeployConfig,
   deps: DeployDeps,
-  scanned?: ScanResult
+  scanned: ScanResult | undefined,
+  now: number
 ): Promise<Comparison> {
   const { log } = deps
   return log.group(
@@ -85,7 +88,7 @@ export async function compare(
       log.info(
         `Listed ${bucket.remote.size} object(s) in the bucket in ${listMs} ms${unknown.length ? `; checked ${unknown.length} with HEAD (not in the state object)` : ''}`
       )
-      const plan = planSync(
+      const synced = planSync(
         scan.files,
         bucket.remote,
         {
@@ -96,6 +99,11 @@ export async function compare(
         },
         known
       )
+      const plan = keepRemoved(synced, {
+        keepSeconds: config.keepRemovedSeconds,
+        now,
+        removedAt: key => entryFor(bucket.manifest, config.prefix, key)?.removedAt
+      })
       return { ...bucket, scan, plan }
     }
   )

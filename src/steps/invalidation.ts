@@ -5,7 +5,7 @@ import { createInvalidation, waitForInvalidation } from '../aws/invalidate'
 import { isTransientAwsError, retryFor } from '../aws/retry'
 import { callerReference } from '../plan/caller-reference'
 import { describeCost } from '../plan/cost'
-import { invalidationPaths } from '../plan/invalidation'
+import { invalidationKeys, invalidationPaths } from '../plan/invalidation'
 import type { RemoteObject, SyncPlan } from '../plan/types'
 import { attempt, describeCause } from '../errors'
 import type { DistributionView } from './distribution'
@@ -27,16 +27,7 @@ export function planInvalidations(
   pending: Readonly<Record<string, string[]>>,
   distributions: readonly DistributionView[]
 ): InvalidationTarget[] {
-  const changedKeys = [
-    ...plan.uploads.map(u => u.file.key),
-    ...plan.updates.map(f => f.key),
-    ...plan.deletes
-  ]
-  const changed = new Set(changedKeys)
-  const unchangedKeys = [
-    ...plan.unchanged.map(f => f.key),
-    ...[...remote.keys()].filter(k => !changed.has(k))
-  ]
+  const { changedKeys, unchangedKeys } = invalidationKeys(plan, remote)
   return distributions.map(({ distributionId, originPrefix }) => {
     const earlier = pending[distributionId] ?? []
     if (earlier.length > 0) {
