@@ -29,3 +29,11 @@ export async function attempt<T>(op: AwsOperation, work: Promise<T>): Promise<T>
     throw new StepError(`${op.what}: ${explainAwsError(err, op)}`, err)
   }
 }
+
+/**
+ * A refusal rather than a fault (bad input, a lock that could not be had, a cancelled job): its
+ * message says it all, so no stack trace is printed even with debug logging.
+ */
+export function isExpectedError(err: unknown): boolean {
+  return err instanceof Error && ['InputError', 'LockError', 'CancelledError'].includes(err.name)
+}

@@ -3,15 +3,11 @@ import { readInputs } from './config/read'
 import { parseConfig, type DeployConfig } from './config/config'
 import { helpText } from './config/help'
 import { version as VERSION } from '../package.json'
-import { InputError } from './config/errors'
 import { detectPlatform, type Platform } from './platform'
-import { deploy, emptyResult, type DeployResult } from './deploy'
-import { removePrefix } from './remove'
-import { CancelledError, LockError } from './steps/lock'
-import { createCloudFrontClient, createS3Client } from './aws/clients'
+import { emptyResult, type DeployResult } from './steps/context'
 import { buildOutputs, remainingWork, summaryMarkdown, toDotenv } from './report'
-import { StepError } from './errors'
-import { assumeRole } from './aws/credentials'
+import { isExpectedError, StepError } from './errors'
+import { loadExecute } from './load-execute'
 
 /** Variables whose values must never reach a log, on any platform. */
 const SECRET_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
@@ -25,7 +21,7 @@ export async function run(
   // This bundle pins its SDK and supports Node 20; the SDK's notice about its own future
   // releases needing Node 22 is not actionable for our users, so keep it out of their logs.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-  const platform = detectPlatform(env)
+  const platform = await detectPlatform(env)
   for (const name of SECRET_VARIABLES) {
     const value = env[name]
     // Real keys are 16+ characters; masking a dummy like "test" would only garble the log.
@@ -48,29 +44,8 @@ export async function run(
       platform.setSecret(command.inputs['web-identity-token'])
     config = parseConfig(command.inputs, env, cwd)
     result = emptyResult(config.dryRun)
-    const credentials = config.role
-      ? await assumeRole(config.role, config.region, platform)
-      : undefined
-    const clientOptions = { region: config.region, concurrency: config.concurrency, credentials }
-    const cancel = new AbortController()
-    const stopOnSignal = onCancelSignal(platform, cancel)
-    try {
-      await (config.remove ? removePrefix : deploy)(
-        config,
-        {
-          s3: createS3Client(clientOptions),
-          // Its own small pool: a lease renewal never waits behind uploads.
-          control: createS3Client({ ...clientOptions, concurrency: 2 }),
-          cloudfront: createCloudFrontClient(clientOptions),
-          log: platform,
-          env,
-          signal: cancel.signal
-        },
-        result
-      )
-    } finally {
-      stopOnSignal()
-    }
+    // The AWS SDK is loaded only now, for a deploy with valid inputs.
+    await loadExecute()(config, platform, env, result)
     await report(platform, config, result)
   } catch (err) {
     let message = err instanceof Error ? err.message : String(err)
@@ -85,8 +60,7 @@ export async function run(
         platform.warning(`Could not write the outputs: ${e}`)
       )
     }
-    if (!(err instanceof InputError || err instanceof LockError || err instanceof CancelledError))
-      debugStack(platform, err)
+    if (!isExpectedError(err)) debugStack(platform, err)
     platform.fail(message)
   }
 }
@@ -115,23 +89,4 @@ async function report(
 function debugStack(platform: Platform, err: unknown): void {
   const cause = err instanceof StepError ? err.cause : err
   if (cause instanceof Error && cause.stack) platform.debug(cause.stack)
-}
-
-/**
- * A cancelled job (GitHub sends SIGINT, then SIGTERM; GitLab SIGTERM) stops starting new writes,
- * releases the lock and reports; a second signal, or 8 s, ends the process at once.
- */
-function onCancelSignal(platform: Platform, cancel: AbortController): () => void {
-  const handler = (signal: NodeJS.Signals) => {
-    if (cancel.signal.aborted) process.exit(130)
-    platform.warning(`Received ${signal}: stopping, and releasing the lock.`)
-    cancel.abort()
-    setTimeout(() => process.exit(130), 8000).unref()
-  }
-  process.on('SIGINT', handler)
-  process.on('SIGTERM', handler)
-  return () => {
-    process.off('SIGINT', handler)
-    process.off('SIGTERM', handler)
-  }
 }

@@ -1,9 +1,11 @@
 import type { Platform } from './platform'
-import { githubPlatform } from './github'
 import { plainPlatform } from './plain'
 
 export type { Logger, Platform } from './platform'
 
-export function detectPlatform(env: NodeJS.ProcessEnv): Platform {
-  return env.GITHUB_ACTIONS === 'true' ? githubPlatform(env) : plainPlatform(env)
+/** The adapter for this CI; @actions/core is evaluated only on GitHub. */
+export async function detectPlatform(env: NodeJS.ProcessEnv): Promise<Platform> {
+  if (env.GITHUB_ACTIONS !== 'true') return plainPlatform(env)
+  const { githubPlatform } = await import(/* webpackMode: "eager" */ './github')
+  return githubPlatform(env)
 }
