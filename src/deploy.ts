@@ -251,7 +251,7 @@ async function execute(
     })
   let timedOut: string[] = []
   try {
-    await writeObjects(config, deps, plan, result, guard)
+    await writeObjects(config, deps, plan, result, guard, state.scan.contents)
     await invalidate(config, deps, plan, result, id => delete pending[id], guard)
     if (config.wait) timedOut = await waitForAll(config, deps, result)
     live = true

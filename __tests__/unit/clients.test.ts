@@ -1,7 +1,8 @@
 /** The real SDK clients as configured by the action, against small local HTTP endpoints. */
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ListObjectsV2Command } from '@aws-sdk/client-s3'
+import { createHash } from 'node:crypto'
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3'
 import { createS3Client } from '../../src/aws/clients'
 import { explainAwsError } from '../../src/aws/explain'
 
@@ -95,6 +96,48 @@ test('a bucket in another region: the error says which region it is in', async (
     expect(explainAwsError(err, op)).toBe(
       "bucket 'my-site' is in region eu-west-1, not us-east-1 (PermanentRedirect). Set the 'region' input (or AWS_REGION) to eu-west-1."
     )
+  } finally {
+    await server.close()
+  }
+})
+
+test('an upload with Content-MD5 signs UNSIGNED-PAYLOAD (S3 checks the MD5); other requests sign their payload', async () => {
+  const seen: Record<string, string | undefined>[] = []
+  const server = await serve((req, res) => {
+    seen.push({
+      method: req.method,
+      sha256: req.headers['x-amz-content-sha256'] as string | undefined,
+      md5: req.headers['content-md5'] as string | undefined
+    })
+    req.resume()
+    req.on('end', () => {
+      if (req.method === 'PUT') res.writeHead(200, { etag: '"e"' }).end()
+      else res.writeHead(200, { 'content-type': 'application/xml' }).end(LIST_OK)
+    })
+  })
+  try {
+    const s3 = createS3Client({
+      region: 'us-east-1',
+      endpoint: server.url,
+      concurrency: 4,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      cacheMiddleware: true
+    })
+    const body = Buffer.from('hello')
+    const md5 = createHash('md5').update(body).digest('base64')
+    for (let i = 0; i < 2; i++) {
+      await s3.send(
+        new PutObjectCommand({ Bucket: 'b', Key: `k${i}`, Body: body, ContentMD5: md5 })
+      )
+    }
+    await s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'plain', Body: body }))
+    await s3.send(new ListObjectsV2Command({ Bucket: 'b' }))
+    expect(seen).toEqual([
+      { method: 'PUT', sha256: 'UNSIGNED-PAYLOAD', md5 },
+      { method: 'PUT', sha256: 'UNSIGNED-PAYLOAD', md5 },
+      { method: 'PUT', sha256: createHash('sha256').update(body).digest('hex'), md5: undefined },
+      { method: 'GET', sha256: createHash('sha256').update('').digest('hex'), md5: undefined }
+    ])
   } finally {
     await server.close()
   }

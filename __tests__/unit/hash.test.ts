@@ -44,3 +44,50 @@ test('files above the multipart threshold also get the ETag of their multipart u
   // Small files have none.
   expect((await hashFile(path.join(root, 'big'), undefined)).md5).toBe(digest.md5)
 })
+
+test('hashSmallFileSync: the digest of a file that fits the buffer, undefined for one that does not', async () => {
+  const { hashSmallFileSync } = await import('../../src/local/hash')
+  const small = randomBytes(1000)
+  const exact = randomBytes(4096)
+  const root = await makeSite({ small, exact, empty: '' })
+  const buffer = Buffer.alloc(4096)
+  const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex')
+  expect(hashSmallFileSync(path.join(root, 'small'), buffer)).toEqual({
+    md5: md5(small),
+    size: 1000
+  })
+  // The content is left in the buffer, for the upload to use.
+  expect(buffer.subarray(0, 1000).equals(small)).toBe(true)
+  expect(hashSmallFileSync(path.join(root, 'empty'), buffer)).toEqual({
+    md5: md5(Buffer.alloc(0)),
+    size: 0
+  })
+  // Exactly the buffer's size: there may be more to read, so it is left to hashFile.
+  expect(hashSmallFileSync(path.join(root, 'exact'), buffer)).toBeUndefined()
+})
+
+test('scanSource: small files read at once and large ones streamed give the same digests, in order', async () => {
+  const { scanSource } = await import('../../src/local/scan')
+  const files: Record<string, Buffer> = {}
+  for (let i = 0; i < 40; i++)
+    files[`f${String(i).padStart(2, '0')}.bin`] = randomBytes(i % 5 === 0 ? 600 * 1024 : 300 + i)
+  const root = await makeSite(files)
+  const scan = await scanSource(root, {
+    prefix: 'p/',
+    inScope: () => true,
+    rules: { cacheControl: [], contentType: [] },
+    settings: {},
+    keepContents: 1024 * 1024
+  })
+  expect(scan.files.map(f => [f.key, f.md5, f.size])).toEqual(
+    Object.entries(files).map(([name, b]) => [
+      `p/${name}`,
+      createHash('md5').update(b).digest('hex'),
+      b.length
+    ])
+  )
+  // Small files' bytes are kept for their upload (within the budget), exactly as hashed.
+  const kept = scan.contents.take('p/f01.bin')
+  expect(kept?.equals(files['f01.bin']!)).toBe(true)
+  expect(scan.contents.size).toBeLessThanOrEqual(1024 * 1024)
+})

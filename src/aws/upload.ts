@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { readHashedFile } from '../local/contents'
 import { CopyObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { MULTIPART_THRESHOLD, PART_SIZE } from '../plan/multipart'
@@ -33,12 +33,18 @@ const unquote = (etag: string | undefined) => (etag ?? '').replace(/"/g, '').toL
  * so S3 rejects (BadDigest) bytes that are not the ones hashed. Large files: a multipart upload
  * streamed from disk, whose ETag is checked against the one predicted while hashing.
  */
-export async function uploadFile(s3: S3Client, bucket: string, file: SourceFile): Promise<string> {
+export async function uploadFile(
+  s3: S3Client,
+  bucket: string,
+  file: SourceFile,
+  /** The bytes hashed, when they were kept (small files): not read again. */
+  content?: Buffer
+): Promise<string> {
   if (file.size <= MULTIPART_THRESHOLD) {
     const result = await s3.send(
       new PutObjectCommand({
         ...objectParams(bucket, file),
-        Body: await readFile(file.absPath),
+        Body: content ?? (await readHashedFile(file.absPath, file.size)),
         ContentMD5: Buffer.from(file.md5, 'hex').toString('base64')
       })
     )

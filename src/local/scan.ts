@@ -1,6 +1,7 @@
 import { absolutePath, walkSource, type SkippedLink } from './walk'
-import { hashFile, type FileDigest } from './hash'
-import { mapLimit } from '../util/pool'
+import { hashFile, hashSmallFileSync, type FileDigest } from './hash'
+import { FileContents } from './contents'
+import { forEachLimit } from '../util/pool'
 import { keyFor } from '../plan/keys'
 import { headersDigest, headersFor, type HeaderRules } from '../plan/headers'
 import type { ObjectHeaders, ObjectSettings, SourceFile } from '../plan/types'
@@ -12,6 +13,8 @@ export interface ScanOptions {
   inScope: (relPath: string) => boolean
   rules: HeaderRules
   settings: ObjectSettings
+  /** Bytes of small files to keep for their upload (0: none, as in a dry run). */
+  keepContents?: number
 }
 
 export interface ScanResult {
@@ -22,12 +25,16 @@ export interface ScanResult {
   /** Files left out by include/exclude. */
   excluded: number
   bytes: number
+  /** What was kept of small files for their upload. */
+  contents: FileContents
 }
 
-/** Files read at once while hashing: enough to keep the disk busy. */
+/** Large files read at once while hashing: enough to keep the disk busy. */
 const HASH_CONCURRENCY = 16
 /** Read size while hashing: most site files fit in one read; big ones stream through it. */
 const HASH_BUFFER = 512 * 1024
+/** The longest the event loop waits on synchronous reads before the listing gets its turn. */
+const YIELD_EVERY_MS = 10
 
 /** A SourceFile whose absolute path is derived when needed: 100,000 of them stay small. */
 class ScannedFile implements SourceFile {
@@ -68,23 +75,57 @@ export async function scanSource(source: string, options: ScanOptions): Promise<
     if (!entry) shared.set(id, (entry = { headers, digest: headersDigest(headers) }))
     return entry
   }
-  const files = await mapLimit(inScope, HASH_CONCURRENCY, async (relPath): Promise<SourceFile> => {
+  const contents = new FileContents(options.keepContents ?? 0)
+  const fileOf = (index: number, digest: FileDigest) => {
+    const relPath = inScope[index] as string
+    bytes += digest.size
+    const { headers, digest: headersDigest } = headersOf(relPath)
+    return new ScannedFile(
+      source,
+      keyFor(options.prefix, relPath),
+      relPath,
+      digest,
+      headers,
+      headersDigest
+    )
+  }
+  // Small files (most of a site) synchronously, yielding every few milliseconds so the bucket's
+  // listing, running meanwhile, is not held up; larger ones streamed, several at once.
+  const files = new Array<SourceFile>(inScope.length)
+  const large: number[] = []
+  const buffer = free[0] as (typeof free)[number]
+  let yielded = performance.now()
+  for (let i = 0; i < inScope.length; i++) {
+    const digest = hashSmallFileSync(absolutePath(source, inScope[i] as string), buffer)
+    if (!digest) {
+      large.push(i)
+      continue
+    }
+    const file = (files[i] = fileOf(i, digest))
+    contents.offer(file.key, buffer.subarray(0, digest.size))
+    if (performance.now() - yielded > YIELD_EVERY_MS) {
+      await new Promise(resolve => setImmediate(resolve))
+      yielded = performance.now()
+    }
+  }
+  await forEachLimit(large, HASH_CONCURRENCY, async i => {
     const buffer = free.pop() as (typeof free)[number]
     try {
-      const digest = await hashFile(absolutePath(source, relPath), buffer)
-      bytes += digest.size
-      const { headers, digest: headersDigest } = headersOf(relPath)
-      return new ScannedFile(
-        source,
-        keyFor(options.prefix, relPath),
-        relPath,
-        digest,
-        headers,
-        headersDigest
+      const key = keyFor(options.prefix, inScope[i] as string)
+      const digest = await hashFile(absolutePath(source, inScope[i] as string), buffer, content =>
+        contents.offer(key, content)
       )
+      files[i] = fileOf(i, digest)
     } finally {
       free.push(buffer)
     }
   })
-  return { files, skippedLinks, nonUtf8Names, excluded: found.length - inScope.length, bytes }
+  return {
+    files,
+    skippedLinks,
+    nonUtf8Names,
+    excluded: found.length - inScope.length,
+    bytes,
+    contents
+  }
 }

@@ -90,7 +90,7 @@ export function serializeManifest(manifest: Manifest): string {
   const removed: Record<string, number> = {}
   digests.forEach((digest, row) => {
     const e = manifest.entries.get(digest) as ManifestEntry
-    Buffer.from(digest, 'base64url').copy(keys, row * DIGEST_BYTES)
+    keys.write(digest, row * DIGEST_BYTES, DIGEST_BYTES, 'base64url')
     writeMd5(md5, row, e.md5)
     sizes.writeDoubleLE(e.size, row * 8)
     let h = headerRow.get(e.headers)
@@ -122,8 +122,10 @@ export function serializeManifest(manifest: Manifest): string {
 
 /** MD5s are hex; anything else (an S3-compatible store's own ETag) is kept as an ETag only. */
 function writeMd5(target: Buffer, row: number, md5: string): void {
-  if (!/^[0-9a-f]{32}$/.test(md5)) throw new Error(`not an MD5: ${md5}`)
-  target.write(md5, row * MD5_BYTES, 'hex')
+  // Hex decoding stops at the first character that is not hex: fewer bytes means not an MD5.
+  if (md5.length !== 32 || target.write(md5, row * MD5_BYTES, MD5_BYTES, 'hex') !== MD5_BYTES) {
+    throw new Error(`not an MD5: ${md5}`)
+  }
 }
 
 /**

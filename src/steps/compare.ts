@@ -16,6 +16,12 @@ import { attempt } from '../errors'
 import { forEachLimit } from '../util/pool'
 import { bucketOperation } from '../aws/explain'
 
+/**
+ * Bytes of small files kept from hashing for their upload: a first deploy of a typical site then
+ * reads each file once. Past it, files are read again when uploaded.
+ */
+const KEEP_CONTENTS = 64 * 1024 * 1024
+
 /** The bucket side, read without changing anything. */
 export interface BucketState {
   /** The site's objects: the state object and its lease object left out. */
@@ -104,6 +110,8 @@ export async function compare(
         now,
         removedAt: key => entryFor(bucket.manifest, config.prefix, key)?.removedAt
       })
+      // Only what will be uploaded is worth keeping in memory.
+      scan.contents.keepOnly(plan.uploads.map(u => u.file.key))
       return { ...bucket, scan, plan }
     }
   )
@@ -115,7 +123,8 @@ async function scanLocal(config: DeployConfig): Promise<ScanResult> {
     prefix: config.prefix,
     inScope: config.inScope,
     rules: config.rules,
-    settings: config.settings
+    settings: config.settings,
+    keepContents: config.dryRun ? 0 : KEEP_CONTENTS
   })
   // S3 refuses these one object at a time, after the others were written: refused here, whole.
   if (scan.nonUtf8Names.length > 0) {

@@ -8,6 +8,7 @@ import { attempt } from '../errors'
 import { bucketOperation } from '../aws/explain'
 import { forEachLimit } from '../util/pool'
 import { startProgress } from '../util/progress'
+import type { FileContents } from '../local/contents'
 
 /** Asked before each write: throws when this deploy may no longer write (lock lost, cancelled). */
 export interface WriteGuard {
@@ -23,7 +24,9 @@ export async function writeObjects(
   { s3, log, progressIntervalMs }: DeployDeps,
   plan: SyncPlan,
   result: DeployResult,
-  guard: WriteGuard = { check: () => undefined }
+  guard: WriteGuard = { check: () => undefined },
+  /** Bytes kept from hashing: uploaded as they are, not read again. */
+  contents?: FileContents
 ) {
   const work = [
     ...plan.uploads.map(u => ({ file: u.file, headersOnly: false })),
@@ -62,7 +65,9 @@ export async function writeObjects(
           headersOnly ? `${permission} and s3:GetObject` : permission,
           `arn:aws:s3:::${config.bucket}/${config.prefix}*`
         ),
-        headersOnly ? updateHeaders(s3, config.bucket, file) : uploadFile(s3, config.bucket, file)
+        headersOnly
+          ? updateHeaders(s3, config.bucket, file)
+          : uploadFile(s3, config.bucket, file, contents?.take(file.key))
       )
       result.written.push({ file, etag })
       if (headersOnly) {
