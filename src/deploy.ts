@@ -12,13 +12,11 @@ import { readDistributions, urlOf, type DistributionView } from './steps/distrib
 import { invalidate, planInvalidations, waitForAll } from './steps/invalidation'
 import {
   CancelledError,
-  currentLock,
   describeLock,
   LeaseHolder,
-  LockError,
   newLockRecord,
   observeLock,
-  takeLock,
+  takeOrWait,
   waitForLock
 } from './steps/lock'
 import { removeObjects } from './steps/remove'
@@ -92,8 +90,7 @@ export async function deploy(
         `The lock on s3://${config.bucket}/${config.prefix} is held by ${describeLock(lock)}, whose lease has expired: that deploy is presumed dead, and this one takes over.`
       )
     }
-    const takenAt = clock.now()
-    const etag = await takeLock(
+    holder = await takeOrWait(
       config,
       deps,
       {
@@ -101,21 +98,10 @@ export async function deploy(
         pending: pendingWith(state.manifest.pending, result.targets),
         lock: record
       },
-      state.stateObject
+      state.stateObject,
+      deadline
     )
-    if (etag !== undefined) {
-      holder = await LeaseHolder.start(config, deps, record, etag, takenAt)
-      log.info(`Took the lock on s3://${config.bucket}/${config.prefix} (${record.holder}).`)
-      break
-    }
-    if (clock.now() >= deadline) {
-      throw new LockError(
-        `Another deploy kept writing the state object s3://${config.bucket}/${config.manifestKey} while this one tried to take the lock, for the whole lock-timeout (${config.lockTimeoutSeconds} s). Nothing was changed. Rerun this deploy, or raise lock-timeout.`
-      )
-    }
-    log.info('Another deploy took the lock first: this one waits for it, then plans again.')
-    const now = await currentLock(config, deps)
-    if (now.state === 'held') await waitForLock(config, deps, now, deadline)
+    if (holder) break
   }
   await execute(config, deps, state, result, holder)
 }
@@ -263,15 +249,8 @@ async function execute(
       holder = undefined
     }
   } catch (err) {
-    // Release the lock on the way out, recording what was done, unless it is no longer ours.
-    if (holder && !holder.isLost) {
-      const held = holder
-      await held
-        .writeState(stateNow(plan.deletes.slice(0, result.deleted)), false)
-        .then(() => held.release())
-        .then(() => deps.log.info(`Released the lock on s3://${config.bucket}/${config.prefix}.`))
-        .catch(e => deps.log.warning(`Could not release the lock: ${(e as Error).message}`))
-    }
+    // Release the lock on the way out, recording what was done.
+    await holder?.releaseAfterFailure(stateNow(plan.deletes.slice(0, result.deleted)))
     throw err
   } finally {
     holder?.stop()

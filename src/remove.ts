@@ -9,13 +9,11 @@ import { readBucket, type BucketState } from './steps/compare'
 import { readDistributions, urlOf } from './steps/distribution'
 import { invalidate, waitForAll } from './steps/invalidation'
 import {
-  currentLock,
   describeLock,
   LeaseHolder,
-  LockError,
   newLockRecord,
   observeLock,
-  takeLock,
+  takeOrWait,
   waitForLock
 } from './steps/lock'
 import { removeObjects } from './steps/remove'
@@ -102,8 +100,7 @@ export async function removePrefix(
       await waitForLock(config, deps, lock, deadline)
       continue
     }
-    const takenAt = clock.now()
-    const etag = await takeLock(
+    holder = await takeOrWait(
       config,
       deps,
       {
@@ -111,19 +108,10 @@ export async function removePrefix(
         pending: pendingWith(bucket.manifest.pending, result.targets),
         lock: record
       },
-      bucket.stateObject
+      bucket.stateObject,
+      deadline
     )
-    if (etag !== undefined) {
-      holder = await LeaseHolder.start(config, deps, record, etag, takenAt)
-      break
-    }
-    if (clock.now() >= deadline) {
-      throw new LockError(
-        `Another deploy kept writing the state object of ${where} for the whole lock-timeout (${config.lockTimeoutSeconds} s). Nothing was deleted.`
-      )
-    }
-    const now = await currentLock(config, deps)
-    if (now.state === 'held') await waitForLock(config, deps, now, deadline)
+    if (holder) break
   }
   const plan = result.plan as SyncPlan
   let timedOut: string[] = []
@@ -136,29 +124,20 @@ export async function removePrefix(
     log.info(`Removed ${where}: ${result.deleted} object(s) and the state object.`)
   } catch (err) {
     // Release the lock, recording what is left, so a rerun (or a deploy) starts from there.
-    if (!holder.isLost) {
-      const deleted = plan.deletes.slice(0, result.deleted)
-      const held = holder
-      const pending = pendingWith(bucket.manifest.pending, result.targets)
-      for (const i of result.invalidations) delete pending[i.distributionId]
-      await held
-        .writeState(
-          nextManifest({
-            previous: bucket.manifest,
-            prefix: config.prefix,
-            remote: bucket.remote,
-            unchanged: [],
-            written: [],
-            deleted,
-            kept: [],
-            pending
-          }),
-          false
-        )
-        .then(() => held.release())
-        .then(() => log.info(`Released the lock on ${where}.`))
-        .catch(e => log.warning(`Could not release the lock: ${(e as Error).message}`))
-    }
+    const pending = pendingWith(bucket.manifest.pending, result.targets)
+    for (const i of result.invalidations) delete pending[i.distributionId]
+    await holder.releaseAfterFailure(
+      nextManifest({
+        previous: bucket.manifest,
+        prefix: config.prefix,
+        remote: bucket.remote,
+        unchanged: [],
+        written: [],
+        deleted: plan.deletes.slice(0, result.deleted),
+        kept: [],
+        pending
+      })
+    )
     throw err
   } finally {
     holder.stop()

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import * as os from 'node:os'
+import type { S3Client } from '@aws-sdk/client-s3'
 import type { DeployConfig } from '../config/config'
 import { systemClock, type DeployDeps } from './context'
 import { serializeManifest, type LockRecord, type Manifest } from '../plan/manifest'
@@ -182,6 +183,37 @@ export async function takeLock(
 }
 
 /**
+ * Takes the lock (see takeLock) and starts its lease. When another deploy got there first, waits
+ * for it (up to `deadline`, then refuses, having changed nothing) and returns undefined: the
+ * caller plans again from the bucket as that deploy left it.
+ */
+export async function takeOrWait(
+  config: DeployConfig,
+  deps: DeployDeps,
+  manifest: Manifest & { lock: LockRecord },
+  expected: StateObject | undefined,
+  deadline: number
+): Promise<LeaseHolder | undefined> {
+  const clock = deps.clock ?? systemClock
+  const takenAt = clock.now()
+  const etag = await takeLock(config, deps, manifest, expected)
+  if (etag !== undefined) {
+    const holder = await LeaseHolder.start(config, deps, manifest.lock, etag, takenAt)
+    deps.log.info(`Took the lock on ${where(config)} (${manifest.lock.holder}).`)
+    return holder
+  }
+  if (clock.now() >= deadline) {
+    throw new LockError(
+      `Another deploy kept writing the state object s3://${config.bucket}/${config.manifestKey} while this one tried to take the lock, for the whole lock-timeout (${config.lockTimeoutSeconds} s). Nothing was changed. Rerun this deploy, or raise lock-timeout.`
+    )
+  }
+  deps.log.info('Another deploy took the lock first: this one waits for it, then plans again.')
+  const now = await currentLock(config, deps)
+  if (now.state === 'held') await waitForLock(config, deps, now, deadline)
+  return undefined
+}
+
+/**
  * The holder's side: keeps the lease alive in the background and answers, before each write,
  * whether this deploy may still write. The state object's ETag is tracked so every later write of
  * it is conditional too: a deploy that lost the lock can never overwrite its successor's state.
@@ -283,33 +315,56 @@ export class LeaseHolder {
 
   /** Writes the state object (still conditional), keeping or releasing the lock. */
   async writeState(manifest: Manifest, keepLock: boolean): Promise<void> {
-    const control = this.deps.control ?? this.deps.s3
     const text = serializeManifest(keepLock ? { ...manifest, lock: this.record } : manifest)
+    this.stateEtag = await this.onState('write', 's3:PutObject', control =>
+      writeManifest(control, this.config.bucket, this.config.manifestKey, text, {
+        ifMatch: this.stateEtag,
+        ...(keepLock ? { lockToken: this.record.token } : {})
+      })
+    )
+  }
+
+  /**
+   * A conditional request on the state object: refused means another deploy wrote it, so this
+   * one has lost the lock; any other failure is explained.
+   */
+  private async onState<T>(
+    verb: 'write' | 'delete',
+    permission: string,
+    request: (control: S3Client) => Promise<T>
+  ): Promise<T> {
     try {
-      this.stateEtag = await writeManifest(
-        control,
-        this.config.bucket,
-        this.config.manifestKey,
-        text,
-        {
-          ifMatch: this.stateEtag,
-          ...(keepLock ? { lockToken: this.record.token } : {})
-        }
-      )
+      return await request(this.deps.control ?? this.deps.s3)
     } catch (err) {
       if (isConditionFailed(err)) {
         this.lost = 'another deploy wrote the state object'
         throw this.lostError()
       }
-      await attempt(
+      return attempt(
         lockOperation(
           this.config,
-          `Failed to write the state object s3://${this.config.bucket}/${this.config.manifestKey}`,
-          's3:PutObject',
+          `Failed to ${verb} the state object s3://${this.config.bucket}/${this.config.manifestKey}`,
+          permission,
           this.config.manifestKey
         ),
         Promise.reject(err)
       )
+    }
+  }
+
+  /**
+   * On the way out of a deploy that failed or was cancelled: records `manifest` (what the bucket
+   * holds now) and releases the lock, unless it is no longer this deploy's. Never throws: the
+   * failure that brought it here is the one to report.
+   */
+  async releaseAfterFailure(manifest: Manifest): Promise<void> {
+    if (this.lost) return
+    try {
+      await this.writeState(manifest, false)
+      await this.release()
+      this.deps.log.info(`Released the lock on ${where(this.config)}.`)
+    } catch (err) {
+      this.deps.log.warning(`Could not release the lock: ${(err as Error).message}`)
     }
   }
 
@@ -323,30 +378,10 @@ export class LeaseHolder {
    * wrote), then the lease. Nothing of this action is left under the prefix.
    */
   async deleteState(): Promise<void> {
-    const control = this.deps.control ?? this.deps.s3
     this.check()
-    try {
-      await deleteObjectIfMatch(
-        control,
-        this.config.bucket,
-        this.config.manifestKey,
-        this.stateEtag
-      )
-    } catch (err) {
-      if (isConditionFailed(err)) {
-        this.lost = 'another deploy wrote the state object'
-        throw this.lostError()
-      }
-      await attempt(
-        lockOperation(
-          this.config,
-          `Failed to delete the state object s3://${this.config.bucket}/${this.config.manifestKey}`,
-          's3:DeleteObject',
-          this.config.manifestKey
-        ),
-        Promise.reject(err)
-      )
-    }
+    await this.onState('delete', 's3:DeleteObject', control =>
+      deleteObjectIfMatch(control, this.config.bucket, this.config.manifestKey, this.stateEtag)
+    )
     await this.release()
   }
 
