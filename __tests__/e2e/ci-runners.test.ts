@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { parse, stringify } from 'yaml'
+import { parse } from 'yaml'
 import { motoSuite } from '../helpers/moto'
 import {
   aws,
@@ -18,6 +18,7 @@ import {
 import { assertNoSecrets, DIST } from '../helpers/action'
 import { cleanEnv } from '../helpers/aws'
 import { startFaultProxy } from '../helpers/fault-proxy'
+import { gitlabCiLocal, siteProject, withoutImages } from '../helpers/gitlab'
 
 const ROOT = path.resolve(__dirname, '../..')
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name)
@@ -63,35 +64,12 @@ async function readmePipeline(): Promise<Record<string, any>> {
 test("the README's GitLab pipeline runs green under gitlab-ci-local, with OIDC and dotenv outputs", async () => {
   const pipeline = await readmePipeline()
   expect(pipeline.deploy.id_tokens.INPUT_WEB_IDENTITY_TOKEN.aud).toBe('sts.amazonaws.com')
-  // Host shell: no containers here, so the jobs' `image:` is dropped; nothing else changes.
-  for (const job of Object.values(pipeline))
-    if (job && typeof job === 'object') delete (job as { image?: unknown }).image
-
-  const project = await mkdtemp(path.join(os.tmpdir(), 'gitlab-project-'))
-  await writeFile(path.join(project, '.gitlab-ci.yml'), stringify(pipeline))
+  const project = await siteProject(withoutImages(pipeline), {
+    'index.html': '<h1>From GitLab</h1>',
+    'style.css': 'h1{color:#f90}'
+  })
   await mkdir(path.join(project, 'ci'))
   await copyFile(DIST, path.join(project, 'ci', 's3-cloudfront-deploy.js'))
-  // A minimal site project: `npm run build` writes public/.
-  await mkdir(path.join(project, 'site'))
-  await writeFile(path.join(project, 'site', 'index.html'), '<h1>From GitLab</h1>')
-  await writeFile(path.join(project, 'site', 'style.css'), 'h1{color:#f90}')
-  const pkg = {
-    name: 'site',
-    version: '1.0.0',
-    private: true,
-    scripts: { build: `node -e "require('fs').cpSync('site','public',{recursive:true})"` }
-  }
-  await writeFile(path.join(project, 'package.json'), JSON.stringify(pkg))
-  await writeFile(
-    path.join(project, 'package-lock.json'),
-    JSON.stringify({
-      name: 'site',
-      version: '1.0.0',
-      lockfileVersion: 3,
-      requires: true,
-      packages: { '': { name: 'site', version: '1.0.0' } }
-    })
-  )
 
   const bucket = `gitlab-site-${Date.now()}`
   await aws(
@@ -123,9 +101,8 @@ test("the README's GitLab pipeline runs green under gitlab-ci-local, with OIDC a
       'GITLAB_CI'
     ]
     for (const [k, v] of Object.entries(variables)) args.push('--variable', `${k}=${v}`)
-    const run = await exec(bin('gitlab-ci-local'), args, project, {}, 120_000)
-    const log = `${run.stdout}\n${run.stderr}`
-    expect([run.code, log]).toEqual([0, expect.stringMatching(/PASS\s+announce/)])
+    const { code, log } = await gitlabCiLocal(args, project, cleanEnv(), 120_000)
+    expect([code, log]).toEqual([0, expect.stringMatching(/PASS\s+announce/)])
     expect(log).toMatch(/PASS\s+build/)
     expect(log).toMatch(/PASS\s+deploy/)
 
@@ -143,7 +120,7 @@ test("the README's GitLab pipeline runs green under gitlab-ci-local, with OIDC a
     const signed = proxy.requests.filter(r => r.service !== 'sts')
     expect(signed.length).toBeGreaterThan(0)
     for (const r of signed) expect(r.accessKeyId).toMatch(/^ASIA/)
-    assertNoSecrets({ stdout: run.stdout, stderr: run.stderr, summary: '', outputs: {} }, [TOKEN])
+    assertNoSecrets({ stdout: log, stderr: '', summary: '', outputs: {} }, [TOKEN])
     expect(log).not.toMatch(/^\S+\s+> ::/m) // no workflow command in a GitLab log
   } finally {
     await proxy.close()

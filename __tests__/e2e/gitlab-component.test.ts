@@ -5,24 +5,19 @@
  * substitution is the registry: a local one that serves `npm pack` of the working tree under that
  * version, so the job installs and runs exactly what `npm publish` of this tree would ship.
  */
-import { execFile, spawn } from 'node:child_process'
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import * as os from 'node:os'
+import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
-import { promisify } from 'node:util'
-import { parse, stringify } from 'yaml'
+import { parse } from 'yaml'
 import { motoSuite } from '../helpers/moto'
 import { aws, createDistribution, listInvalidations, listObjects } from '../helpers/aws'
 import { assertNoSecrets } from '../helpers/action'
 import { startFaultProxy } from '../helpers/fault-proxy'
 import { npmEnv, packProject, ROOT, startRegistry, type Registry } from '../helpers/npm'
+import { gitlabCiLocal, siteProject } from '../helpers/gitlab'
 
-const execFileAsync = promisify(execFile)
 const moto = motoSuite('component')
 const TOKEN =
   'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9qZWN0X3BhdGg6bXktZ3JvdXAvbXktc2l0ZSJ9.Y29tcG9uZW50LXNpZ25hdHVyZQ'
-/** Where gitlab-ci-local finds the project: a host that can never resolve. */
-const REMOTE = 'https://gitlab.invalid/my-group/my-site.git'
 
 let registry: Registry | undefined
 afterAll(async () => {
@@ -40,21 +35,6 @@ async function readmeComponentPipeline(): Promise<Record<string, any>> {
   return parse(block[1] as string)
 }
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number; log: string }>((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let log = ''
-    child.stdout.on('data', d => (log += d))
-    child.stderr.on('data', d => (log += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000)
-    child.on('error', reject)
-    child.on('close', code => {
-      clearTimeout(timer)
-      resolve({ code: code ?? -1, log })
-    })
-  })
-}
-
 test('the README pipeline includes the component at $CI_COMMIT_SHA: npx of this version deploys, outputs reach a later job', async () => {
   const packed = await packProject()
   registry = await startRegistry(packed)
@@ -68,38 +48,17 @@ test('the README pipeline includes the component at $CI_COMMIT_SHA: npx of this 
   )
   include.component = '$CI_SERVER_FQDN/$CI_PROJECT_PATH/deploy@$CI_COMMIT_SHA'
 
-  const project = await mkdtemp(path.join(os.tmpdir(), 'gitlab-component-'))
-  await mkdir(path.join(project, 'templates'))
-  await copyFile(
-    path.join(ROOT, 'templates', 'deploy.yml'),
-    path.join(project, 'templates', 'deploy.yml')
+  const project = await siteProject(
+    pipeline,
+    { 'index.html': '<h1>From the component</h1>', 'css/a.css': 'h1{color:#f90}' },
+    {
+      branch: 'main',
+      prefix: 'gitlab-component-',
+      files: {
+        'templates/deploy.yml': await readFile(path.join(ROOT, 'templates', 'deploy.yml'), 'utf8')
+      }
+    }
   )
-  await writeFile(path.join(project, '.gitlab-ci.yml'), stringify(pipeline))
-  await mkdir(path.join(project, 'site', 'css'), { recursive: true })
-  await writeFile(path.join(project, 'site', 'index.html'), '<h1>From the component</h1>')
-  await writeFile(path.join(project, 'site', 'css', 'a.css'), 'h1{color:#f90}')
-  const pkg = {
-    name: 'site',
-    version: '1.0.0',
-    private: true,
-    scripts: { build: `node -e "require('fs').cpSync('site','public',{recursive:true})"` }
-  }
-  await writeFile(path.join(project, 'package.json'), JSON.stringify(pkg))
-  await writeFile(
-    path.join(project, 'package-lock.json'),
-    JSON.stringify({
-      name: 'site',
-      version: '1.0.0',
-      lockfileVersion: 3,
-      requires: true,
-      packages: { '': { name: 'site', version: '1.0.0' } }
-    })
-  )
-  const git = (...args: string[]) => execFileAsync('git', args, { cwd: project })
-  await git('init', '-q', '-b', 'main')
-  await git('add', '-A')
-  await git('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-qm', 'site')
-  await git('remote', 'add', 'origin', REMOTE)
 
   const bucket = `component-site-${Date.now()}`
   await aws(
@@ -131,12 +90,7 @@ test('the README pipeline includes the component at $CI_COMMIT_SHA: npx of this 
     const args = ['--no-color', '--force-shell-executor', '--ignore-predefined-vars', 'GITLAB_CI']
     for (const [k, v] of Object.entries(variables)) args.push('--variable', `${k}=${v}`)
     const env = await npmEnv()
-    const result = await run(
-      path.join(ROOT, 'node_modules', '.bin', 'gitlab-ci-local'),
-      args,
-      project,
-      env
-    )
+    const result = await gitlabCiLocal(args, project, env)
     expect([result.code, result.log]).toEqual([0, expect.stringMatching(/PASS\s+announce/)])
     expect(result.log).toMatch(/PASS\s+build/)
     expect(result.log).toMatch(/PASS\s+s3-cloudfront-deploy/)

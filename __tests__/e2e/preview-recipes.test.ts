@@ -3,12 +3,11 @@
  * schema; its deploy and remove steps run with the action's bundle) and the GitLab review app
  * under gitlab-ci-local (the deploy job, then the stop job), against moto_server.
  */
-import { execFile, spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { promisify } from 'node:util'
-import { parse, stringify } from 'yaml'
+import { parse } from 'yaml'
 import { motoSuite } from '../helpers/moto'
 import {
   aws,
@@ -20,10 +19,10 @@ import {
 import { assertNoSecrets, runGitHub } from '../helpers/action'
 import { startFaultProxy } from '../helpers/fault-proxy'
 import { npmEnv, packProject, ROOT, startRegistry, type Registry } from '../helpers/npm'
+import { gitlabCiLocal, siteProject, withoutImages } from '../helpers/gitlab'
 import { makeSite } from '../helpers/site'
 
 const moto = motoSuite('recipe')
-const execFileAsync = promisify(execFile)
 const TOKEN =
   'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9qZWN0X3BhdGg6bXktZ3JvdXAvcmV2aWV3In0.cmV2aWV3LXNpZ25hdHVyZQ'
 
@@ -119,21 +118,6 @@ afterAll(async () => {
   await registry?.close()
 })
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number; log: string }>((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let log = ''
-    child.stdout.on('data', d => (log += d))
-    child.stderr.on('data', d => (log += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000)
-    child.on('error', reject)
-    child.on('close', code => {
-      clearTimeout(timer)
-      resolve({ code: code ?? -1, log })
-    })
-  })
-}
-
 /** Every file under `dir` whose name is `name`. */
 async function find(dir: string, name: string): Promise<string[]> {
   const found: string[] = []
@@ -156,38 +140,12 @@ test("the README's GitLab review app under gitlab-ci-local: deploy_review sets t
   })
   expect(pipeline.stop_review.rules[0].when).toBe('manual')
   expect(pipeline.stop_review.script[0]).toMatch(/--remove$/)
-  // Host shell: no containers here, so the jobs' `image:` is dropped; nothing else changes.
-  for (const job of Object.values(pipeline))
-    if (job && typeof job === 'object') delete (job as { image?: unknown }).image
-
   registry = await startRegistry(await packProject())
-  const project = await mkdtemp(path.join(os.tmpdir(), 'gitlab-review-'))
-  await writeFile(path.join(project, '.gitlab-ci.yml'), stringify(pipeline))
-  await mkdir(path.join(project, 'site'))
-  await writeFile(path.join(project, 'site', 'index.html'), '<h1>Review</h1>')
-  await writeFile(path.join(project, 'site', 'style.css'), 'h1{}')
-  const pkg = {
-    name: 'site',
-    version: '1.0.0',
-    private: true,
-    scripts: { build: `node -e "require('fs').cpSync('site','public',{recursive:true})"` }
-  }
-  await writeFile(path.join(project, 'package.json'), JSON.stringify(pkg))
-  await writeFile(
-    path.join(project, 'package-lock.json'),
-    JSON.stringify({
-      name: 'site',
-      version: '1.0.0',
-      lockfileVersion: 3,
-      requires: true,
-      packages: { '': { name: 'site', version: '1.0.0' } }
-    })
+  const project = await siteProject(
+    withoutImages(pipeline),
+    { 'index.html': '<h1>Review</h1>', 'style.css': 'h1{}' },
+    { branch: 'feature/new-page', prefix: 'gitlab-review-' }
   )
-  const git = (...args: string[]) => execFileAsync('git', args, { cwd: project })
-  await git('init', '-q', '-b', 'feature/new-page')
-  await git('add', '-A')
-  await git('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-qm', 'site')
-  await git('remote', 'add', 'origin', 'https://gitlab.invalid/my-group/my-site.git')
 
   const bucket = await moto.newBucket()
   const distribution = await createDistribution(moto.endpoint, '', `${bucket}.s3.amazonaws.com`)
@@ -213,10 +171,9 @@ test("the README's GitLab review app under gitlab-ci-local: deploy_review sets t
       'GITLAB_CI,CI_DEFAULT_BRANCH'
     ]
     for (const [k, v] of Object.entries(variables)) args.push('--variable', `${k}=${v}`)
-    const gcl = path.join(ROOT, 'node_modules', '.bin', 'gitlab-ci-local')
     const env = await npmEnv()
 
-    const pipelineRun = await run(gcl, args, project, env)
+    const pipelineRun = await gitlabCiLocal(args, project, env)
     expect([pipelineRun.code, pipelineRun.log]).toEqual([
       0,
       expect.stringMatching(/PASS\s+deploy_review/)
@@ -234,7 +191,7 @@ test("the README's GitLab review app under gitlab-ci-local: deploy_review sets t
       new RegExp(`^DYNAMIC_ENVIRONMENT_URL=https://\\S+\\.cloudfront\\.net/${prefix}$`, 'm')
     )
 
-    const stopRun = await run(gcl, [...args, 'stop_review'], project, env)
+    const stopRun = await gitlabCiLocal([...args, 'stop_review'], project, env)
     expect([stopRun.code, stopRun.log]).toEqual([0, expect.stringMatching(/PASS\s+stop_review/)])
     expect(
       (await listObjects(moto.endpoint, bucket, { withManifest: true })).map(o => o.Key)
