@@ -169,9 +169,15 @@ try {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
   }
-  const baseEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(AWS_|GITHUB_|GITLAB_|INPUT_|RCLONE_)/.test(k))
-  )
+  const baseEnv = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(AWS_|GITHUB_|GITLAB_|INPUT_|RCLONE_)/.test(k))
+    ),
+    // Not the user's ~/.aws or rclone settings (concurrency, retries): every run measures alike.
+    AWS_CONFIG_FILE: path.join(work, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'no-aws-credentials'),
+    RCLONE_CONFIG: path.join(work, 'no-rclone.conf')
+  }
   const env = { ...baseEnv, ...creds, AWS_ENDPOINT_URL: endpoint }
   // Straight to moto, without the added round trip: setting up, checking, and the scale plans.
   const directEnv = { ...env, AWS_ENDPOINT_URL: `http://127.0.0.1:${moto.port}` }

@@ -179,7 +179,7 @@ export function reportComparison(results, clients, { scenarios, files, what }) {
     const hashing = logged(/Hashed \d+ file\(s\), .* in (\d+) ms/)
     const listing = logged(/Listed \d+ object\(s\) in the bucket in (\d+) ms/)
     notes.push(
-      `Nothing changed: the action took ${formatSpread(wall('action', 'unchanged'), { digits: 0 })} ms, of which hashing ${formatSpread(hashing, { digits: 0 })} ms and listing ${formatSpread(listing, { digits: 0 })} ms, in parallel.`
+      `Nothing changed: the action took ${formatSpread(wall('action', 'unchanged'), { digits: 0 })} ms; within it, hashing (${formatSpread(hashing, { digits: 0 })} ms) and listing (${formatSpread(listing, { digits: 0 })} ms) ran in parallel.`
     )
   }
 
