@@ -51,7 +51,7 @@ const HELP = `npm run bench -- [flags]
   --scenarios LIST    of first,unchanged,edited (all three)
   --startup-runs N    rounds of the start-up figures (15)
   --scale LIST        file counts of the dry-run plans (10000,100000,200000)
-  --million           adds a plan of 1,000,000 files (about 6 minutes more, 4 GB of disk)
+  --million           adds a plan of 1,000,000 files (about 3 minutes more, 4 GB of disk)
   --scale-runs N      runs of each plan (the smaller of --runs and 3)
   --state-files N     entries of the measured state object (1000000)
   --sweep             adds first deploys at 8, 16, 32, 64 and 128 requests in flight
