@@ -777,9 +777,9 @@ describe('keep-removed-assets', () => {
     sent = []
     const second = emptyResult(false)
     await deploy(cfg, { s3, cloudfront, log, env: {}, clock: clockAt(T + DAY * 1000) }, second)
-    expect(requestLog().filter(r => !/^(ListObjectsV2|GetObject|GetDistribution)Command/.test(r))).toEqual([
-      `PutObjectCommand ${MANIFEST}`
-    ])
+    expect(
+      requestLog().filter(r => !/^(ListObjectsV2|GetObject|GetDistribution)Command/.test(r))
+    ).toEqual([`PutObjectCommand ${MANIFEST}`])
     expect(removed(written[written.length - 1]!)).toEqual([T / 1000, T / 1000 + DAY])
 
     // Once more, nothing new: a kept asset costs nothing (no write at all).
@@ -789,7 +789,9 @@ describe('keep-removed-assets', () => {
       { s3, cloudfront, log, env: {}, clock: clockAt(T + 2 * DAY * 1000) },
       emptyResult(false)
     )
-    expect(requestLog().filter(r => !/^(ListObjectsV2|GetObject|GetDistribution)Command/.test(r))).toEqual([])
+    expect(
+      requestLog().filter(r => !/^(ListObjectsV2|GetObject|GetDistribution)Command/.test(r))
+    ).toEqual([])
 
     // Seven days after it left, the first asset is due: max-deletes counts it.
     const due = clockAt(T + 7 * DAY * 1000)
