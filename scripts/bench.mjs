@@ -30,7 +30,7 @@ import {
   sweepConcurrency
 } from './bench/compare.mjs'
 import { startLatencyProxy } from './bench/latency-proxy.mjs'
-import { describeMachine, loadAverage, realCommand } from './bench/machine.mjs'
+import { busyWarning, describeMachine, loadAverage, realCommand } from './bench/machine.mjs'
 import { startMoto } from './bench/moto.mjs'
 import { ensureGnuTime, killRunning } from './bench/rusage.mjs'
 import { measureScale, reportScale } from './bench/scale.mjs'
@@ -51,7 +51,7 @@ const HELP = `npm run bench -- [flags]
   --scenarios LIST    of first,unchanged,edited (all three)
   --startup-runs N    rounds of the start-up figures (15)
   --scale LIST        file counts of the dry-run plans (10000,100000,200000)
-  --million           adds a plan of 1,000,000 files (about 3 minutes more, 4 GB of disk)
+  --million           adds a plan of 1,000,000 files (3-5 minutes more, 4 GB of disk)
   --scale-runs N      runs of each plan (the smaller of --runs and 3)
   --state-files N     entries of the measured state object (1000000)
   --sweep             adds first deploys at 8, 16, 32, 64 and 128 requests in flight
@@ -154,6 +154,7 @@ try {
   )
   for (const line of describeMachine({ rclone: RCLONE })) console.log(line)
   if (!RCLONE) console.log('rclone is not installed (apt-get install rclone): it is left out.')
+  if (busyWarning()) console.log(busyWarning())
   console.log('Every figure: median (min–max) over its runs. MB = 10^6 bytes.\n')
 
   const moto = await startMoto()
@@ -303,7 +304,7 @@ try {
     printTable([['figure', 'measured: median (min–max)', 'target', 'met'], ...targets])
   }
   console.log(
-    `\nTotal: ${((performance.now() - started) / 60_000).toFixed(1)} min; load average now ${loadAverage()} (1, 5, 15 min)`
+    `\nTotal: ${((performance.now() - started) / 60_000).toFixed(1)} min; load average now ${loadAverage()} (1, 5, 15 min; the bench's own work included)`
   )
 } finally {
   await cleanUp()

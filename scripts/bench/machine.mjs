@@ -41,6 +41,15 @@ export function describeMachine({ rclone }) {
   ]
 }
 
+/** A warning when other work keeps the CPUs busy: wall times (and, less, CPU times) then move. */
+export function busyWarning() {
+  const [load] = os.loadavg()
+  const cpus = os.cpus().length
+  return load > cpus
+    ? `Warning: load average ${load.toFixed(2)} on ${cpus} CPUs: other work is running, and the figures will show it.`
+    : undefined
+}
+
 export function loadAverage() {
   return os
     .loadavg()

@@ -8,31 +8,36 @@ import { siteLayout, writeSite } from './site.mjs'
 import { formatSpread, isLinear, marginalPerFile, median } from './stats.cjs'
 
 /**
+ * Writes every size's files first, then plans each size once per run, in turn, so a busy
+ * moment on a shared machine falls on all sizes alike rather than on the last one.
  * @returns {Promise<Array<{ files: number, bytes: number, error?: string,
  *   runs: Array<{ wallMs: number, cpuMs: number, maxRss: number, hashRate: number }> }>>}
  */
 export async function measureScale({ dist, env, sizes, runs, work, bucket, log }) {
   const results = []
-  for (const n of sizes) {
-    const dir = path.join(work, `scale-${n}`)
-    const layout = siteLayout({ files: n, seed: 3, minSize: 200, maxSize: 4096 })
-    log(`  writing ${n.toLocaleString('en')} files ...`)
-    await writeSite(dir, layout)
-    const row = { files: n, bytes: layout.reduce((s, f) => s + f.size, 0), runs: [] }
-    try {
-      for (let r = 0; r < runs; r++) {
+  try {
+    for (const n of sizes) {
+      const dir = path.join(work, `scale-${n}`)
+      const layout = siteLayout({ files: n, seed: 3, minSize: 200, maxSize: 4096 })
+      log(`  writing ${n.toLocaleString('en')} files ...`)
+      await writeSite(dir, layout)
+      results.push({ files: n, dir, bytes: layout.reduce((s, f) => s + f.size, 0), runs: [] })
+    }
+    for (let r = 0; r < runs; r++) {
+      for (const row of results.filter(row => !row.error)) {
         const out = await runMeasured(
           process.execPath,
-          [dist, '--source', dir, '--bucket', bucket, '--dry-run'],
+          [dist, '--source', row.dir, '--bucket', bucket, '--dry-run'],
           env
         )
         if (out.code !== 0) {
           // A plan that fails at this size (out of memory) is a result, not the bench's failure.
           row.error = `exit ${out.code}: ${out.stderr.trim().split('\n').at(-1)?.slice(0, 200)}`
-          break
+          continue
         }
         const planned = Number(/^uploaded=(\d+)$/m.exec(out.stdout)?.[1])
-        if (planned !== n) throw new Error(`dry-run of ${n} files planned ${planned} uploads`)
+        if (planned !== row.files)
+          throw new Error(`dry-run of ${row.files} files planned ${planned} uploads`)
         const rate = /Hashed \d+ file\(s\), .*\(([\d,]+) files\/s\)/.exec(out.stdout)?.[1]
         row.runs.push({
           wallMs: out.wallMs,
@@ -41,10 +46,9 @@ export async function measureScale({ dist, env, sizes, runs, work, bucket, log }
           hashRate: Number(rate?.replace(/,/g, '') ?? NaN)
         })
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true })
     }
-    results.push(row)
+  } finally {
+    for (const row of results) await rm(row.dir, { recursive: true, force: true })
   }
   return results
 }
