@@ -61,7 +61,7 @@ const HELP = `npm run bench -- [flags]
 const started = performance.now()
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const dist = path.join(root, 'dist', 'index.js')
-const { values: opts } = parseArgs({
+const { values: opts } = parseFlags({
   options: {
     runs: { type: 'string', default: '5' },
     files: { type: 'string', default: '1000' },
@@ -80,6 +80,14 @@ const { values: opts } = parseArgs({
     help: { type: 'boolean', default: false }
   }
 })
+function parseFlags(config) {
+  try {
+    return parseArgs(config)
+  } catch (err) {
+    console.error(`${err.message}\n\n${HELP}`)
+    process.exit(2)
+  }
+}
 if (opts.help) {
   process.stdout.write(HELP)
   process.exit(0)
