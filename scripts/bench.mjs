@@ -1,35 +1,124 @@
 #!/usr/bin/env node
-// npm run bench: this action against `aws s3 sync` and `rclone sync --checksum --transfers 32`,
-// measured in the same run, against moto_server behind a proxy that adds a 25 ms round trip (as a
-// real AWS region does from CI). Prints wall-time ratios (medians) and upload counts, then scale
-// (10k and 100k files: hashing rate, peak memory) and start-up figures.
+// npm run bench: this action's speed, measured in one run against what bounds it.
 //
-//   npm run bench                       # 3 runs per scenario
-//   npm run bench -- --runs 5 --files 2000 --skip-scale
-import { spawn, spawnSync } from 'node:child_process'
-import { cp, mkdtemp, rm, stat } from 'node:fs/promises'
-import { createServer } from 'node:net'
+//   start-up      --help, --version and an input error against bare `node -e 0`; the time from
+//                 the spawn of a deploy to its first request
+//   comparison    a first deploy (and two rebuilds) of the same site by this action, a floor
+//                 client that only PUTs, `aws s3 sync` and `rclone sync --checksum`, against
+//                 moto_server behind a proxy that adds a round trip; wall time, client CPU
+//                 (user + system), peak memory and requests of each
+//   scale         dry-run plans of 10k to 1M small files: time and memory per file
+//   state object  its size for 1M files, and the time to write and read it
+//
+// Every figure is the median and the spread (min–max) over its runs; a ratio is taken run by
+// run, between clients measured side by side. The targets of issue 14 come last.
+//
+//   npm run bench                       # about 8 minutes on 2 CPUs
+//   npm run bench -- --help             # every flag
+import { spawnSync } from 'node:child_process'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { clients as makeClients, IN_FLIGHT } from './bench/clients.mjs'
+import {
+  compareClients,
+  reportComparison,
+  reportSweep,
+  SCENARIOS,
+  sweepConcurrency
+} from './bench/compare.mjs'
 import { startLatencyProxy } from './bench/latency-proxy.mjs'
-import { editSameSize, siteLayout, touchAll, writeSite } from './bench/site.mjs'
+import { busyWarning, describeMachine, loadAverage, realCommand } from './bench/machine.mjs'
+import { startMoto } from './bench/moto.mjs'
+import { ensureGnuTime, killRunning } from './bench/rusage.mjs'
+import { measureScale, reportScale } from './bench/scale.mjs'
+import { siteLayout, writeSite } from './bench/site.mjs'
+import { measureStartup, reportStartup } from './bench/startup.mjs'
+import {
+  buildManifestModule,
+  measureStateObject,
+  reportStateObject
+} from './bench/state-object.mjs'
+import { printTable } from './bench/table.mjs'
 
+const HELP = `npm run bench -- [flags]
+
+  --runs N            runs of each comparison and of the state object (5)
+  --files N           files in the compared site, 1-200 KB each (1000)
+  --rtt MS            round trip the proxy adds in front of moto_server (25)
+  --scenarios LIST    of first,unchanged,edited (all three)
+  --startup-runs N    rounds of the start-up figures (15)
+  --scale LIST        file counts of the dry-run plans (10000,100000,200000)
+  --million           adds a plan of 1,000,000 files (3-5 minutes more, 4 GB of disk)
+  --scale-runs N      runs of each plan (the smaller of --runs and 3)
+  --state-files N     entries of the measured state object (1000000)
+  --sweep             adds first deploys at 8, 16, 32, 64 and 128 requests in flight
+  --skip-startup, --skip-compare, --skip-scale, --skip-state   leave a part out
+`
+
+const started = performance.now()
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const dist = path.join(root, 'dist', 'index.js')
-const { values: opts } = parseArgs({
+const { values: opts } = parseFlags({
   options: {
-    runs: { type: 'string', default: '3' },
-    files: { type: 'string', default: '2000' },
+    runs: { type: 'string', default: '5' },
+    files: { type: 'string', default: '1000' },
     rtt: { type: 'string', default: '25' },
+    scenarios: { type: 'string', default: Object.keys(SCENARIOS).join(',') },
+    'startup-runs': { type: 'string', default: '15' },
+    scale: { type: 'string', default: '10000,100000,200000' },
+    million: { type: 'boolean', default: false },
+    'scale-runs': { type: 'string' },
+    'state-files': { type: 'string', default: '1000000' },
+    sweep: { type: 'boolean', default: false },
+    'skip-startup': { type: 'boolean', default: false },
+    'skip-compare': { type: 'boolean', default: false },
     'skip-scale': { type: 'boolean', default: false },
-    'skip-sweep': { type: 'boolean', default: false }
+    'skip-state': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false }
   }
 })
-const RUNS = Number(opts.runs)
-const FILES = Number(opts.files)
+function parseFlags(config) {
+  try {
+    return parseArgs(config)
+  } catch (err) {
+    console.error(`${err.message}\n\n${HELP}`)
+    process.exit(2)
+  }
+}
+if (opts.help) {
+  process.stdout.write(HELP)
+  process.exit(0)
+}
+const count = (name, value) => {
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n < 1) {
+    console.error(`--${name} must be a whole number of 1 or more, got '${value}'`)
+    process.exit(2)
+  }
+  return n
+}
+const RUNS = count('runs', opts.runs)
+const FILES = count('files', opts.files)
 const RTT = Number(opts.rtt)
+if (!(RTT >= 0)) {
+  console.error(`--rtt must be a number of milliseconds, got '${opts.rtt}'`)
+  process.exit(2)
+}
+const STARTUP_RUNS = count('startup-runs', opts['startup-runs'])
+const SCALE_RUNS = count('scale-runs', opts['scale-runs'] ?? Math.min(RUNS, 3))
+const STATE_FILES = count('state-files', opts['state-files'])
+const SCALE = [...new Set([...opts.scale.split(','), ...(opts.million ? ['1000000'] : [])])]
+  .map(n => count('scale', n))
+  .sort((a, b) => a - b)
+const chosen = opts.scenarios.split(',')
+const scenarios = Object.keys(SCENARIOS).filter(s => chosen.includes(s))
+if (!chosen.includes('first') || chosen.some(s => !(s in SCENARIOS))) {
+  console.error(`--scenarios is a list of ${Object.keys(SCENARIOS).join(', ')}, with first`)
+  process.exit(2)
+}
 
 const has = cmd => !spawnSync(cmd, ['--help'], { stdio: 'ignore' }).error
 for (const tool of ['moto_server', 'aws']) {
@@ -38,23 +127,49 @@ for (const tool of ['moto_server', 'aws']) {
     process.exit(1)
   }
 }
+if (!ensureGnuTime()) {
+  console.error('The bench needs GNU time (/usr/bin/time) for CPU and memory: apt-get install time')
+  process.exit(1)
+}
 if (!has('rclone') && process.getuid?.() === 0 && has('apt-get')) {
   console.log("Installing Debian's rclone for the comparison (apt-get install rclone) ...")
   spawnSync('apt-get', ['install', '-y', '-qq', 'rclone'], { stdio: 'ignore' })
 }
 const RCLONE = has('rclone')
-if (!RCLONE)
-  console.log('rclone is not installed (apt-get install rclone): its comparisons are skipped.')
 
 const work = await mkdtemp(path.join(os.tmpdir(), 'deploy-bench-'))
-const started = []
+const stops = []
+let stopping
+const cleanUp = () =>
+  (stopping ??= (async () => {
+    killRunning()
+    for (const stop of stops.reverse()) await stop().catch(() => undefined)
+    await rm(work, { recursive: true, force: true })
+  })())
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping what the bench started ...`)
+    void cleanUp().finally(() => process.exit(130))
+  })
+}
+
+const targets = [] // [figure, measured, target, met], from each part
+
 try {
+  const version = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')).version
+  console.log(
+    `Bench of s3-cloudfront-deploy ${version}: dist/index.js, ${((await stat(dist)).size / 1024).toFixed(0)} KiB`
+  )
+  for (const line of describeMachine({ rclone: RCLONE })) console.log(line)
+  if (!RCLONE) console.log('rclone is not installed (apt-get install rclone): it is left out.')
+  if (busyWarning()) console.log(busyWarning())
+  console.log('Every figure: median (min–max) over its runs. MB = 10^6 bytes.\n')
+
   const moto = await startMoto()
-  started.push(() => moto.kill())
+  stops.push(moto.stop)
   const proxy = await startLatencyProxy({ targetPort: moto.port, rttMs: RTT })
-  started.push(() => proxy.close())
+  stops.push(proxy.close)
   const endpoint = `http://127.0.0.1:${proxy.port}`
-  const direct = `http://127.0.0.1:${moto.port}`
   const creds = {
     AWS_ACCESS_KEY_ID: 'bench-access-key',
     AWS_SECRET_ACCESS_KEY: 'bench-secret-key',
@@ -63,255 +178,142 @@ try {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
   }
-  const baseEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(AWS_|GITHUB_|GITLAB_|INPUT_|RCLONE_)/.test(k))
-  )
+  const baseEnv = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(AWS_|GITHUB_|GITLAB_|INPUT_|RCLONE_)/.test(k))
+    ),
+    // Not the user's ~/.aws or rclone settings (concurrency, retries): every run measures alike.
+    AWS_CONFIG_FILE: path.join(work, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'no-aws-credentials'),
+    RCLONE_CONFIG: path.join(work, 'no-rclone.conf')
+  }
   const env = { ...baseEnv, ...creds, AWS_ENDPOINT_URL: endpoint }
-  const makeBucket = async name => {
-    const r = await run('aws', ['s3api', 'create-bucket', '--bucket', name], {
-      ...env,
-      AWS_ENDPOINT_URL: direct
-    })
-    if (r.code !== 0) throw new Error(`create-bucket ${name}: ${r.stderr}`)
+  // Straight to moto, without the added round trip: setting up, checking, and the scale plans.
+  const directEnv = { ...env, AWS_ENDPOINT_URL: `http://127.0.0.1:${moto.port}` }
+  const aws = realCommand('aws')
+  const awsDirect = (...args) => {
+    const r = spawnSync(aws, args, { env: directEnv, encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`aws ${args.join(' ')}: ${r.stderr}`)
+    return r.stdout.trim()
   }
+  const makeBucket = async name => awsDirect('s3api', 'create-bucket', '--bucket', name)
+  const countObjects = async name =>
+    Number(awsDirect('s3api', 'list-objects-v2', '--bucket', name, '--query', 'length(Contents)'))
 
-  const tools = {
-    action: {
-      label: 'this action',
-      cmd: (dir, bucket, extra = []) => [
-        process.execPath,
-        [dist, '--source', dir, '--bucket', bucket, ...extra],
-        env
-      ],
-      uploads: out => Number(/^uploaded=(\d+)$/m.exec(out.stdout)?.[1] ?? NaN)
-    },
-    aws: {
-      label: 'aws s3 sync',
-      cmd: (dir, bucket) => ['aws', ['s3', 'sync', '--no-progress', dir, `s3://${bucket}`], env],
-      uploads: out => (out.stdout.match(/^upload: /gm) ?? []).length
-    },
-    ...(RCLONE
-      ? {
-          rclone: {
-            label: 'rclone --checksum',
-            cmd: (dir, bucket) => [
-              'rclone',
-              [
-                'sync',
-                '--checksum',
-                '--transfers',
-                '32',
-                '-v',
-                '--s3-no-check-bucket',
-                dir,
-                `:s3:${bucket}`
-              ],
-              {
-                // rclone refuses to start while AWS_CA_BUNDLE is set.
-                ...baseEnv,
-                RCLONE_S3_PROVIDER: 'Other',
-                RCLONE_S3_ENDPOINT: endpoint,
-                RCLONE_S3_ACCESS_KEY_ID: creds.AWS_ACCESS_KEY_ID,
-                RCLONE_S3_SECRET_ACCESS_KEY: creds.AWS_SECRET_ACCESS_KEY,
-                RCLONE_S3_REGION: 'us-east-1',
-                RCLONE_S3_FORCE_PATH_STYLE: 'true'
-              }
-            ],
-            uploads: out => (out.stderr.match(/: Copied \(/g) ?? []).length
-          }
-        }
-      : {})
-  }
-
-  console.log(
-    `Bench: ${FILES} files, ${RUNS} run(s) per scenario, ${RTT} ms round trip added to moto_server; Node ${process.version}, ${os.cpus().length} CPUs\n`
-  )
   const layout = siteLayout({ files: FILES, seed: 1 })
-  const totalBytes = layout.reduce((s, f) => s + f.size, 0)
-  console.log(
-    `Site: ${FILES} files, ${(totalBytes / 1024 / 1024).toFixed(1)} MiB, 1-200 KB each (seed 1)`
-  )
+  const site = `${FILES.toLocaleString('en')} files, ${(layout.reduce((s, f) => s + f.size, 0) / 2 ** 20).toFixed(1)} MiB`
   const pristine = path.join(work, 'pristine')
   await writeSite(pristine, layout)
 
-  const scenarios = ['first deploy', 'rebuild, nothing changed', 'rebuild, 1% edited (same size)']
-  const times = {} // tool → scenario → [ms]
-  const uploads = {} // tool → scenario → [count]
-  let edited = 0
-  for (let r = 1; r <= RUNS; r++) {
-    for (const [name, tool] of Object.entries(tools)) {
-      const dir = path.join(work, `site-${name}-${r}`)
-      await cp(pristine, dir, { recursive: true })
-      const bucket = `bench-${name}-${r}`
-      await makeBucket(bucket)
-      for (const scenario of scenarios) {
-        if (scenario.startsWith('rebuild')) {
-          await new Promise(res => setTimeout(res, 1100)) // moto's LastModified: 1 s resolution
-          if (scenario.includes('edited'))
-            edited = await editSameSize(path.join(dir), layout, 0.01, r)
-          await touchAll(dir, layout, new Date(Date.now() + 5000))
-        }
-        const [cmd, args, cmdEnv] = tool.cmd(dir, bucket)
-        const t0 = performance.now()
-        const out = await run(cmd, args, cmdEnv)
-        const ms = performance.now() - t0
-        if (out.code !== 0)
-          throw new Error(`${tool.label} failed (${scenario}): ${out.stderr.slice(-2000)}`)
-        ;((times[name] ??= {})[scenario] ??= []).push(ms)
-        ;((uploads[name] ??= {})[scenario] ??= []).push(tool.uploads(out))
-      }
-      await rm(dir, { recursive: true, force: true })
-      process.stdout.write('.')
+  if (!opts['skip-startup']) {
+    console.log(`Start-up (${STARTUP_RUNS} rounds; one of each command per round, in turn):`)
+    const measured = await measureStartup({
+      dist,
+      env,
+      site: pristine,
+      rounds: STARTUP_RUNS,
+      firstRequestRounds: Math.min(STARTUP_RUNS, 7)
+    })
+    const { rows, targets: rowsOfTargets } = reportStartup(measured)
+    printTable(rows)
+    console.log(
+      `The deploy (of the ${site} site) is counted from its spawn to its first request's arrival at a local stand-in endpoint.\n`
+    )
+    targets.push(...rowsOfTargets)
+  }
+
+  if (!opts['skip-compare']) {
+    const clients = makeClients({ dist, endpoint, env, baseEnv, creds, rclone: RCLONE })
+    console.log(
+      `Comparison: ${site} (1-200 KB, seed 1), ${RTT} ms round trip added to moto_server, ${IN_FLIGHT} requests in flight (aws s3 sync: its default 10); ${RUNS} run(s):`
+    )
+    const results = await compareClients({
+      clients,
+      scenarios,
+      runs: RUNS,
+      pristine,
+      layout,
+      work,
+      moto,
+      proxy,
+      bucket: 'bench-site',
+      makeBucket,
+      countObjects,
+      onRun: r => console.log(`  run ${r} of ${RUNS} done`)
+    })
+    const report = reportComparison(results, clients, {
+      scenarios,
+      files: FILES,
+      what: `${site}, ${RTT} ms RTT`
+    })
+    printTable(report.rows)
+    console.log(
+      'Client CPU: user + system time of the client process (getrusage, read by GNU time). Requests: connections through the proxy (moto closes each). moto CPU: what the server spent meanwhile.\n'
+    )
+    printTable(report.ratioRows)
+    for (const note of report.notes) console.log(note)
+    console.log()
+    targets.push(...report.targets)
+
+    if (opts.sweep) {
+      console.log(`Concurrency: first deploys by the action; ${RUNS} run(s) each:`)
+      const sweep = await sweepConcurrency({
+        action: clients.action,
+        levels: [8, 16, 32, 64, 128],
+        runs: RUNS,
+        pristine,
+        moto,
+        proxy,
+        bucket: 'bench-sweep',
+        makeBucket
+      })
+      printTable(reportSweep(sweep))
+      console.log()
     }
-  }
-  console.log('\n')
-
-  const median = xs => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
-  const names = Object.keys(tools)
-  const rows = [
-    ['scenario', ...names.map(n => `${tools[n].label} (s)`), ...names.map(n => `uploads: ${n}`)]
-  ]
-  for (const scenario of scenarios) {
-    rows.push([
-      scenario,
-      ...names.map(n => (median(times[n][scenario]) / 1000).toFixed(2)),
-      ...names.map(n => String(median(uploads[n][scenario])))
-    ])
-  }
-  printTable(rows)
-  console.log(`(1% edited = ${edited} files)\n`)
-  const ratioRows = [
-    ['scenario', ...names.filter(n => n !== 'action').map(n => `action ÷ ${tools[n].label}`)]
-  ]
-  for (const scenario of scenarios) {
-    ratioRows.push([
-      scenario,
-      ...names
-        .filter(n => n !== 'action')
-        .map(n => `${(median(times.action[scenario]) / median(times[n][scenario])).toFixed(2)}×`)
-    ])
-  }
-  printTable(ratioRows)
-
-  // The floor of a no-change deploy: start-up, then listing and hashing in parallel.
-  const help = []
-  for (let i = 0; i < 7; i++) {
-    const t0 = performance.now()
-    await run(process.execPath, [dist, '--help'], env)
-    help.push(performance.now() - t0)
-  }
-  const noChange = median(times.action['rebuild, nothing changed'])
-  console.log(
-    `\nStart-up: node dist/index.js --help in ${median(help).toFixed(0)} ms (median of 7); bundle ${((await stat(dist)).size / 1024).toFixed(0)} KiB`
-  )
-  const floorBucket = 'bench-floor'
-  await makeBucket(floorBucket)
-  const floorDir = path.join(work, 'floor')
-  await cp(pristine, floorDir, { recursive: true })
-  await run(process.execPath, [dist, '--source', floorDir, '--bucket', floorBucket], env)
-  await touchAll(floorDir, layout, new Date(Date.now() + 5000))
-  const floorRun = await run(
-    process.execPath,
-    [dist, '--source', floorDir, '--bucket', floorBucket],
-    env
-  )
-  const hashMs = Number(/Hashed \d+ file\(s\), .* in (\d+) ms/.exec(floorRun.stdout)?.[1])
-  const listMs = Number(
-    /Listed \d+ object\(s\) in the bucket in (\d+) ms/.exec(floorRun.stdout)?.[1]
-  )
-  console.log(
-    `No-change deploy: ${(noChange / 1000).toFixed(2)} s; its floor: start-up ${median(help).toFixed(0)} ms + max(hashing ${hashMs} ms, listing ${listMs} ms) = ${(median(help) + Math.max(hashMs, listMs)).toFixed(0)} ms`
-  )
-
-  if (!opts['skip-sweep']) {
-    console.log('\nConcurrency (first deploy of the same site, one run each):')
-    const sweep = [['concurrency', 'seconds']]
-    for (const c of [8, 16, 32, 64, 128]) {
-      const bucket = `bench-sweep-${c}`
-      await makeBucket(bucket)
-      const [cmd, args, cmdEnv] = tools.action.cmd(pristine, bucket, ['--concurrency', String(c)])
-      const t0 = performance.now()
-      const out = await run(cmd, args, cmdEnv)
-      if (out.code !== 0) throw new Error(out.stderr)
-      sweep.push([String(c), ((performance.now() - t0) / 1000).toFixed(2)])
-    }
-    printTable(sweep)
   }
 
   if (!opts['skip-scale']) {
-    console.log('\nScale (dry-run plan against an empty bucket, moto without added latency):')
-    const scale = [['files', 'total (s)', 'hashing (files/s)', 'peak memory (MiB)']]
-    for (const n of [10_000, 100_000]) {
-      const dir = path.join(work, `scale-${n}`)
-      await writeSite(dir, siteLayout({ files: n, seed: 3, minSize: 200, maxSize: 4096 }))
-      const bucket = `bench-scale-${n}`
-      await makeBucket(bucket)
-      const t0 = performance.now()
-      const out = await run(
-        process.execPath,
-        [
-          '-r',
-          path.join(root, 'scripts', 'bench', 'rss.cjs'),
-          dist,
-          '--source',
-          dir,
-          '--bucket',
-          bucket,
-          '--dry-run'
-        ],
-        { ...env, AWS_ENDPOINT_URL: direct }
-      )
-      const total = performance.now() - t0
-      if (out.code !== 0) throw new Error(out.stderr)
-      const rate = /Hashed \d+ file\(s\), .*\(([\d,]+) files\/s\)/.exec(out.stdout)?.[1] ?? '?'
-      const rss = Number(/bench:maxrss_kb=(\d+)/.exec(out.stderr)?.[1]) / 1024
-      scale.push([n.toLocaleString('en'), (total / 1000).toFixed(2), rate, rss.toFixed(0)])
-      await rm(dir, { recursive: true, force: true })
-    }
-    printTable(scale)
-  }
-} finally {
-  for (const stop of started.reverse()) await stop()
-  await rm(work, { recursive: true, force: true })
-}
-
-function run(cmd, args, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', d => (stdout += d))
-    child.stderr.on('data', d => (stderr += d))
-    child.on('error', reject)
-    child.on('close', code => resolve({ code, stdout, stderr }))
-  })
-}
-
-async function startMoto() {
-  const port = await new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
+    console.log(
+      `Scale: dry-run plans against an empty bucket, straight to moto (200 B-4 KiB files, seed 3); ${SCALE_RUNS} run(s) each:`
+    )
+    await moto.reset()
+    await makeBucket('bench-scale')
+    const results = await measureScale({
+      dist,
+      env: directEnv,
+      sizes: SCALE,
+      runs: SCALE_RUNS,
+      work,
+      bucket: 'bench-scale',
+      log: line => console.log(line)
     })
-    server.on('error', reject)
-  })
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' })
-  for (let i = 0; i < 150; i++) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/moto-api/`)
-      return { port, kill: () => child.kill() }
-    } catch {
-      await new Promise(r => setTimeout(r, 100))
-    }
+    const { rows, targets: rowsOfTargets } = reportScale(results)
+    printTable(rows)
+    console.log(
+      'Δ: the cost per file from the size above to this one, so fixed costs cancel: flat when it grows linearly.\n'
+    )
+    targets.push(...rowsOfTargets)
   }
-  child.kill()
-  throw new Error('moto_server did not start')
-}
 
-function printTable(rows) {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => String(r[i]).length)))
-  for (const [i, row] of rows.entries()) {
-    console.log(`| ${row.map((c, j) => String(c).padEnd(widths[j])).join(' | ')} |`)
-    if (i === 0) console.log(`|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`)
+  if (!opts['skip-state']) {
+    console.log(
+      `State object of ${STATE_FILES.toLocaleString('en')} files (src/plan/manifest.ts built with ncc; gzip at zlib's default level, as the action stores it); ${RUNS} run(s):`
+    )
+    const modulePath = buildManifestModule(root, path.join(work, 'manifest'))
+    const runs = []
+    for (let r = 0; r < RUNS; r++)
+      runs.push(await measureStateObject(modulePath, STATE_FILES, baseEnv))
+    printTable(reportStateObject(runs, STATE_FILES))
+    console.log()
   }
+
+  if (targets.length > 0) {
+    console.log('Targets of issue 14 (met when the median meets the target):')
+    printTable([['figure', 'measured: median (min–max)', 'target', 'met'], ...targets])
+  }
+  console.log(
+    `\nTotal: ${((performance.now() - started) / 60_000).toFixed(1)} min; load average now ${loadAverage()} (1, 5, 15 min; the bench's own work included)`
+  )
+} finally {
+  await cleanUp()
 }
