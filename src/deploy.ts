@@ -243,11 +243,8 @@ async function execute(
     live = true
     if (plan.deletes.length > 0) await holder?.confirm()
     await removeObjects(config, deps, plan, result, guard)
-    if (holder) {
-      await holder.writeState(stateNow(plan.deletes), false)
-      await holder.release()
-      holder = undefined
-    }
+    await holder?.finish(stateNow(plan.deletes))
+    holder = undefined
   } catch (err) {
     // Release the lock on the way out, recording what was done.
     await holder?.releaseAfterFailure(stateNow(plan.deletes.slice(0, result.deleted)))
