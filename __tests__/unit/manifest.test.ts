@@ -258,3 +258,20 @@ describe('removed assets kept for keep-removed-assets', () => {
     expect(after.entries.get(keyDigest('assets/old.js'))?.removedAt).toBe(2_000)
   })
 })
+
+test('what this version writes is what serializing its parse gives, byte for byte (so it is compared as read)', () => {
+  const entries: Record<string, ManifestEntry> = {}
+  for (let i = 0; i < 50; i++) {
+    const hash = i.toString(16).padStart(32, '0')
+    entries[`f${i}`] = {
+      etag: i % 7 ? hash : `${hash}-2`,
+      size: i,
+      md5: hash,
+      headers: `h${i % 3}`,
+      ...(i % 5 ? {} : { removedAt: 1_790_000_000 + i })
+    }
+  }
+  const text = serializeManifest({ entries: byKey(entries), pending: { E1: ['/a', '/b'] } })
+  expect(text.startsWith('{"version":2,')).toBe(true)
+  expect(serializeManifest(parseManifest(text))).toBe(text)
+})

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3'
 import {
   emptyManifest,
+  MANIFEST_VERSION,
   NewerManifestError,
   parseManifest,
   serializeManifest,
@@ -84,7 +85,16 @@ export async function readManifest(
       'utf8'
     )
     const manifest = parseManifest(text)
-    return { manifest, usable: true, serialized: serializeManifest(manifest), object }
+    // This version's own text is what serializing it gives again (a million entries take
+    // seconds to serialize); an older format is serialized, so that a deploy that changes
+    // nothing does not rewrite it just to upgrade it.
+    const current = text.startsWith(`{"version":${MANIFEST_VERSION},`)
+    return {
+      manifest,
+      usable: true,
+      serialized: current ? text : serializeManifest(manifest),
+      object
+    }
   } catch (err) {
     if (err instanceof NewerManifestError) throw err
     return {
