@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-cloudfront'
 import { deploy, emptyResult } from '../../src/deploy'
 import type { DeployConfig } from '../../src/config/config'
-import type { Logger } from '../../src/platform'
+import { fakeClock, recordingLog } from '../helpers/doubles'
 import { makeSite } from '../helpers/site'
 import { baseConfig } from '../helpers/fixtures'
 import { contentTypeFor } from '../../src/plan/content-type'
@@ -32,21 +32,7 @@ const credentials = { accessKeyId: 'a', secretAccessKey: 'b' }
 const s3 = new S3Client({ region: 'us-east-1', credentials })
 const cloudfront = new CloudFrontClient({ region: 'us-east-1', credentials })
 
-const log: Logger & { lines: string[] } = {
-  lines: [],
-  info(m) {
-    this.lines.push(m)
-  },
-  warning(m) {
-    this.lines.push(`warning: ${m}`)
-  },
-  error(m) {
-    this.lines.push(`error: ${m}`)
-  },
-  debug: () => undefined,
-  isDebug: () => false,
-  group: (_t, fn) => fn()
-}
+const log = recordingLog()
 
 async function config(overrides: Partial<DeployConfig> = {}): Promise<DeployConfig> {
   const source = await makeSite({
@@ -74,7 +60,7 @@ const record =
 beforeEach(() => {
   s3Mock.reset()
   cfMock.reset()
-  log.lines = []
+  log.lines.length = 0
   sent = []
   s3Mock
     .on(ListObjectsV2Command)
@@ -119,10 +105,6 @@ function distribution(originPath: string) {
 }
 
 /** A fake clock that advances only when the code sleeps. */
-function fakeClock() {
-  const clock = { t: 0, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) }
-  return clock
-}
 
 const awsError = (name: string, message = name, status = 400) =>
   Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } })
@@ -828,7 +810,7 @@ describe('keep-removed-assets', () => {
     const count = written.length
     listing('assets/a.js', 'assets/b.js')
     const result = emptyResult(true)
-    log.lines = []
+    log.lines.length = 0
     await deploy(
       { ...cfg, dryRun: true },
       { s3, cloudfront, log, env: {}, clock: clockAt(T + 3600 * 1000) },

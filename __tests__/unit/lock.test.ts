@@ -14,7 +14,7 @@ import { deploy, emptyResult } from '../../src/deploy'
 import { LeaseHolder, LockError, takeLock, waitForLock } from '../../src/steps/lock'
 import { DEFAULT_LEASE } from '../../src/plan/lease'
 import { emptyManifest } from '../../src/plan/manifest'
-import type { Logger } from '../../src/platform'
+import { fakeClock, recordingLog } from '../helpers/doubles'
 import { baseConfig } from '../helpers/fixtures'
 import { makeSite } from '../helpers/site'
 
@@ -26,24 +26,8 @@ const cloudfront = new CloudFrontClient({ region: 'us-east-1', credentials })
 const LOCK = '.s3-cloudfront-deploy.lock'
 const STATE = '.s3-cloudfront-deploy.json'
 
-const lines: string[] = []
-const log: Logger = {
-  info: m => void lines.push(m),
-  warning: m => void lines.push(`warning: ${m}`),
-  error: m => void lines.push(`error: ${m}`),
-  debug: () => undefined,
-  isDebug: () => false,
-  group: (_t, fn) => fn()
-}
-
-function fakeClock() {
-  const clock = {
-    t: 1_000_000,
-    now: () => clock.t,
-    sleep: async (ms: number) => void (clock.t += ms)
-  }
-  return clock
-}
+const log = recordingLog()
+const lines = log.lines
 
 const refused = () =>
   Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), {
@@ -64,7 +48,7 @@ describe('LeaseHolder', () => {
     let n = 0
     s3Mock.on(PutObjectCommand, { Key: LOCK }).callsFake(() => ({ ETag: `"l${++n}"` }))
     const config = baseConfig('/src')
-    const clock = fakeClock()
+    const clock = fakeClock(1_000_000)
     const holder = await LeaseHolder.start(
       config,
       { s3, cloudfront, log, env: {}, clock },
@@ -83,7 +67,7 @@ describe('LeaseHolder', () => {
   test('renew: the deadline moves on; not renewed in time: lost, no further write allowed', async () => {
     s3Mock.on(PutObjectCommand, { Key: LOCK }).resolves({ ETag: '"l"' })
     const config = baseConfig('/src')
-    const clock = fakeClock()
+    const clock = fakeClock(1_000_000)
     const holder = await LeaseHolder.start(
       config,
       { s3, cloudfront, log, env: {}, clock },
@@ -107,7 +91,7 @@ describe('LeaseHolder', () => {
   test('lost: a renewal refused (another deploy replaced the lease) stops every later write', async () => {
     s3Mock.on(PutObjectCommand, { Key: LOCK }).resolvesOnce({ ETag: '"l1"' }).rejects(refused())
     const config = baseConfig('/src')
-    const clock = fakeClock()
+    const clock = fakeClock(1_000_000)
     const holder = await LeaseHolder.start(
       config,
       { s3, cloudfront, log, env: {}, clock },
@@ -126,7 +110,7 @@ describe('LeaseHolder', () => {
     s3Mock.on(PutObjectCommand, { Key: LOCK }).resolves({ ETag: '"l1"' })
     s3Mock.on(PutObjectCommand, { Key: STATE }).resolves({ ETag: '"s2"' })
     const config = baseConfig('/src')
-    const clock = fakeClock()
+    const clock = fakeClock(1_000_000)
     const holder = await LeaseHolder.start(
       config,
       { s3, cloudfront, log, env: {}, clock },
@@ -170,7 +154,7 @@ test('waiting: looks every 2 s, says every 30 s whom it waits for, and times out
     Body: { transformToString: async () => JSON.stringify(record) }
   }))
   const config = baseConfig('/src', { lockTimeoutSeconds: 65 })
-  const clock = fakeClock()
+  const clock = fakeClock(1_000_000)
   const first = {
     state: 'held' as const,
     token: 'T1',

@@ -17,7 +17,7 @@ import {
 import { removePrefix } from '../../src/remove'
 import { emptyResult } from '../../src/steps/context'
 import { emptyManifest, serializeManifest } from '../../src/plan/manifest'
-import type { Logger } from '../../src/platform'
+import { recordingLog } from '../helpers/doubles'
 import { baseConfig } from '../helpers/fixtures'
 
 const s3Mock = mockClient(S3Client)
@@ -25,14 +25,7 @@ const cfMock = mockClient(CloudFrontClient)
 const credentials = { accessKeyId: 'a', secretAccessKey: 'b' }
 const s3 = new S3Client({ region: 'us-east-1', credentials })
 const cloudfront = new CloudFrontClient({ region: 'us-east-1', credentials })
-const log: Logger = {
-  info: () => undefined,
-  warning: () => undefined,
-  error: () => undefined,
-  debug: () => undefined,
-  isDebug: () => false,
-  group: (_t, fn) => fn()
-}
+const log = recordingLog()
 const STATE = 'pr-7/.s3-cloudfront-deploy.json'
 const LEASE = 'pr-7/.s3-cloudfront-deploy.lock'
 const config = () =>
