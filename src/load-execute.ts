@@ -12,12 +12,15 @@ declare const __S3CFD_EXECUTE__: string | undefined
  * error never even parse the SDK, so they start about as fast as bare Node. It stays one file.
  */
 export function loadExecute(): typeof Execute {
-  // V8 optimizes a function once it has run for a while (on other threads, which count as the
-  // job's CPU). A deploy runs the SDK's many small functions per request just long enough to
-  // pay for optimizing them and too briefly to win it back: waiting about 15 times longer (the
-  // default is 66 KB of bytecode run) cut a first deploy's CPU by about a fifth in `npm run
-  // bench`. A long deploy is still optimized; only when it is, changes.
-  setFlagsFromString('--interrupt-budget=1000000')
+  // V8 11 (Node 20) optimizes a function once it has run for a while (on other threads, which
+  // count as the job's CPU). A deploy runs the SDK's many small functions per request just long
+  // enough to pay for optimizing them and too briefly to win it back: waiting about 15 times
+  // longer (the default is 66 KB of bytecode run) cut a first deploy's CPU by about a fifth in
+  // `npm run bench`. A long deploy is still optimized. V8 12 and later (Node 22, 24) tier up
+  // through Maglev and no longer have this flag (setting it would print an error): left alone.
+  if (Number(process.versions.v8.split('.')[0]) < 12) {
+    setFlagsFromString('--interrupt-budget=1000000')
+  }
   if (typeof __S3CFD_EXECUTE__ === 'string') {
     // The wrapper Node itself gives a CommonJS module.
     const wrapper = runInThisContext(
