@@ -2,7 +2,7 @@ import type { DeployConfig } from './config/config'
 import { OUTPUTS, type OutputName } from './config/inputs'
 import type { DeployResult, InvalidationTarget } from './steps/context'
 import { coverNote, describeCost } from './plan/cost'
-import { describeKept, formatBytes, formatTime, MAX_LISTED } from './plan/describe'
+import { describeKept, formatBytes, formatTime, listed } from './plan/describe'
 
 export type Outputs = Record<OutputName, string>
 
@@ -126,8 +126,10 @@ export function summaryMarkdown(
   const lists = invalidated.flatMap(t => [
     `Invalidation paths${on(t)}:`,
     '',
-    ...t.paths.slice(0, MAX_LISTED).map(p => `- \`${p}\`${coverNote(p, t.cost)}`),
-    ...(t.paths.length > MAX_LISTED ? [`- … and ${t.paths.length - MAX_LISTED} more`] : []),
+    ...listed(
+      t.paths.map(p => `\`${p}\`${coverNote(p, t.cost)}`),
+      '- '
+    ),
     ''
   ])
   const what = config.remove ? 'Removal' : 'Deploy'
@@ -135,8 +137,10 @@ export function summaryMarkdown(
     ? [
         'Removed assets kept (keep-removed-assets), neither deleted nor invalidated:',
         '',
-        ...plan.kept.slice(0, MAX_LISTED).map(a => `- \`${a.key}\` until ${formatTime(a.until)}`),
-        ...(plan.kept.length > MAX_LISTED ? [`- … and ${plan.kept.length - MAX_LISTED} more`] : []),
+        ...listed(
+          plan.kept.map(a => `\`${a.key}\` until ${formatTime(a.until)}`),
+          '- '
+        ),
         ''
       ]
     : []

@@ -92,9 +92,10 @@ export function describePaths(
   ]
 }
 
-function listed(items: readonly string[]): string[] {
-  const lines = items.slice(0, MAX_LISTED).map(item => `  ${item}`)
-  if (items.length > MAX_LISTED) lines.push(`  … and ${items.length - MAX_LISTED} more`)
+/** At most MAX_LISTED items, one a line after `bullet` (log lines indent; Markdown uses '- '). */
+export function listed(items: readonly string[], bullet = '  '): string[] {
+  const lines = items.slice(0, MAX_LISTED).map(item => `${bullet}${item}`)
+  if (items.length > MAX_LISTED) lines.push(`${bullet}… and ${items.length - MAX_LISTED} more`)
   return lines
 }
 
