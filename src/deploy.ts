@@ -21,6 +21,8 @@ import {
 } from './steps/lock'
 import { removeObjects } from './steps/remove'
 import { writeObjects, type WriteGuard } from './steps/write'
+import { attempt } from './errors'
+import { bucketOperation } from './aws/explain'
 
 export { emptyResult, type DeployDeps, type DeployResult } from './steps/context'
 
@@ -85,11 +87,6 @@ export async function deploy(
       return
     }
     if (!state.manifestUsable) break // warned: no lock without the state object
-    if (lock.state === 'expired') {
-      log.warning(
-        `The lock on s3://${config.bucket}/${config.prefix} is held by ${describeLock(lock)}, whose lease has expired: that deploy is presumed dead, and this one takes over.`
-      )
-    }
     holder = await takeOrWait(
       config,
       deps,
@@ -99,6 +96,7 @@ export async function deploy(
         lock: record
       },
       state.stateObject,
+      lock,
       deadline
     )
     if (holder) break
@@ -202,7 +200,17 @@ async function recordLearned(config: DeployConfig, deps: DeployDeps, state: Comp
     )
     deps.log.debug(`Recorded ${next.entries.size} entries in the state object.`)
   } catch (err) {
-    if (!isConditionFailed(err)) throw err
+    if (!isConditionFailed(err)) {
+      await attempt(
+        bucketOperation(
+          config,
+          `Failed to write the state object s3://${config.bucket}/${config.manifestKey}`,
+          's3:PutObject',
+          `arn:aws:s3:::${config.bucket}/${config.manifestKey}`
+        ),
+        Promise.reject(err)
+      )
+    }
     deps.log.debug('Another deploy wrote the state object meanwhile; not recording.')
   }
 }

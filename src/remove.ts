@@ -109,6 +109,7 @@ export async function removePrefix(
         lock: record
       },
       bucket.stateObject,
+      lock,
       deadline
     )
     if (holder) break

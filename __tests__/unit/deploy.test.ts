@@ -320,6 +320,27 @@ test('nothing changed and no cloudfront:GetDistribution: a warning that the dist
   expect(cfMock.commandCalls(CreateInvalidationCommand)).toHaveLength(0)
 })
 
+test('a state object that cannot be written after a no-change deploy says which permission it needs', async () => {
+  const site = await makeSite({ 'index.html': 'home' })
+  const md5 = createHash('md5').update('home').digest('hex')
+  s3Mock
+    .on(ListObjectsV2Command)
+    .resolves({ Contents: [{ Key: 'index.html', ETag: `"${md5}"`, Size: 4 }] })
+  s3Mock.on(HeadObjectCommand).resolves({ ContentType: 'text/html; charset=utf-8' })
+  s3Mock
+    .on(PutObjectCommand, { Key: MANIFEST })
+    .rejects(awsError('AccessDenied', 'Access Denied', 403))
+  await expect(
+    deploy(
+      await config({ source: site, paths: ['/*'] }),
+      { s3, cloudfront, log, env: {} },
+      emptyResult(false)
+    )
+  ).rejects.toThrow(
+    `Failed to write the state object s3://bucket/${MANIFEST}: access denied (AccessDenied: Access Denied). The credentials need s3:PutObject on arn:aws:s3:::bucket/${MANIFEST}.`
+  )
+})
+
 test('a header rule change: CopyObject on the affected objects only, and their URLs invalidated', async () => {
   const site = await makeSite({ 'index.html': 'home', 'a.css': 'css' })
   const etag = (text: string) => createHash('md5').update(text).digest('hex')

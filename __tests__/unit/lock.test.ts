@@ -102,7 +102,8 @@ describe('LeaseHolder', () => {
     await expect(holder.confirm()).rejects.toThrow(
       'This deploy lost the lock on s3://bucket/ (another deploy replaced its lease), so another deploy may now be writing there: it stopped before deleting anything.'
     )
-    expect(holder.isLost).toBe(true)
+    // Lost for good: every later write is refused too.
+    expect(() => holder.check()).toThrow(/another deploy replaced its lease/)
     holder.stop()
   })
 

@@ -128,12 +128,8 @@ export async function waitForLock(
     await clock.sleep(Math.max(0, Math.min(config.lease.pollEveryMs, deadline - clock.now())))
     status = await currentLock(config, deps)
     if (status.state === 'free' || status.token !== first.token) break
-    if (status.state !== 'held') {
-      log.warning(
-        `The deploy holding the lock (${first.holder}) has not renewed its lease for ${formatDuration(status.state === 'expired' ? status.silentMs : 0)}: presumed dead, its lock is taken over.`
-      )
-      break
-    }
+    // Expired: the caller plans again, and says so when it takes the lock over (takeOrWait).
+    if (status.state !== 'held') break
     if (clock.now() >= deadline) throw refuse(status)
     if (clock.now() - reported >= config.lease.reportEveryMs) {
       reported = clock.now()
@@ -183,18 +179,25 @@ export async function takeLock(
 }
 
 /**
- * Takes the lock (see takeLock) and starts its lease. When another deploy got there first, waits
- * for it (up to `deadline`, then refuses, having changed nothing) and returns undefined: the
- * caller plans again from the bucket as that deploy left it.
+ * Takes the lock (see takeLock) and starts its lease; `observed` is the lock as read while
+ * planning, so that taking over a dead deploy's lock is said once. When another deploy got
+ * there first, waits for it (up to `deadline`, then refuses, having changed nothing) and
+ * returns undefined: the caller plans again from the bucket as that deploy left it.
  */
 export async function takeOrWait(
   config: DeployConfig,
   deps: DeployDeps,
   manifest: Manifest & { lock: LockRecord },
   expected: StateObject | undefined,
+  observed: LockStatus,
   deadline: number
 ): Promise<LeaseHolder | undefined> {
   const clock = deps.clock ?? systemClock
+  if (observed.state === 'expired') {
+    deps.log.warning(
+      `The lock on ${where(config)} is held by ${describeLock(observed)}, whose lease has expired: that deploy is presumed dead, and this one takes over.`
+    )
+  }
   const takenAt = clock.now()
   const etag = await takeLock(config, deps, manifest, expected)
   if (etag !== undefined) {
@@ -300,10 +303,6 @@ export class LeaseHolder {
     return new LockError(
       `This deploy lost the lock on ${where(this.config)} (${this.lost}), so another deploy may now be writing there: it stopped before deleting anything.`
     )
-  }
-
-  get isLost(): boolean {
-    return this.lost !== undefined
   }
 
   /** A renewal that must succeed now: right before deleting anything. */
