@@ -5,7 +5,6 @@
  * own moto_server step (pip install, port 5000) is the one thing replaced: by this file's
  * moto_server, through AWS_ENDPOINT_URL.
  */
-import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -13,6 +12,7 @@ import { parse } from 'yaml'
 import { motoSuite } from '../helpers/moto'
 import { cleanEnv } from '../helpers/aws'
 import { parseGitHubOutput, runGitHub } from '../helpers/action'
+import { runProcess } from '../helpers/process'
 
 const ROOT = path.resolve(__dirname, '../..')
 const moto = motoSuite('ci-job')
@@ -26,23 +26,11 @@ interface Step {
   env?: Record<string, string>
 }
 
-function bash(script: string, cwd: string, env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number; log: string }>((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let log = ''
-    child.stdout.on('data', d => (log += d))
-    child.stderr.on('data', d => (log += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('error', reject)
-    child.on('close', code => {
-      clearTimeout(timer)
-      resolve({ code: code ?? -1, log })
-    })
-  })
+/** A `run:` step as the runner runs it: bash -eo pipefail; its output as one log. */
+async function bash(script: string, cwd: string, env: NodeJS.ProcessEnv) {
+  const args = ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script]
+  const { code, stdout, stderr } = await runProcess('bash', args, { cwd, env })
+  return { code, log: `${stdout}${stderr}` }
 }
 
 test("ci.yml's action job passes here: deploy, check the outputs, deploy again, nothing changed", async () => {

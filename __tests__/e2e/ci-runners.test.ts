@@ -2,7 +2,6 @@
  * The real CI emulators: the README's GitLab pipeline under gitlab-ci-local (jobs run in the host
  * shell, `image:` dropped), and the action's source under @github/local-action.
  */
-import { spawn } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -19,6 +18,7 @@ import { assertNoSecrets, DIST } from '../helpers/action'
 import { cleanEnv } from '../helpers/aws'
 import { startFaultProxy } from '../helpers/fault-proxy'
 import { gitlabCiLocal, siteProject, withoutImages } from '../helpers/gitlab'
+import { runProcess } from '../helpers/process'
 
 const ROOT = path.resolve(__dirname, '../..')
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name)
@@ -27,6 +27,7 @@ const TOKEN =
 
 const moto = motoSuite('runner')
 
+/** A command with the test's clean environment and `env`, bounded. */
 function exec(
   command: string,
   args: string[],
@@ -34,23 +35,7 @@ function exec(
   env: NodeJS.ProcessEnv,
   timeoutMs = 60_000
 ) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: { ...cleanEnv(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', d => (stdout += d))
-    child.stderr.on('data', d => (stderr += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', reject)
-    child.on('close', code => {
-      clearTimeout(timer)
-      resolve({ code: code ?? -1, stdout, stderr })
-    })
-  })
+  return runProcess(command, args, { cwd, env: { ...cleanEnv(), ...env }, timeoutMs })
 }
 
 /** The `.gitlab-ci.yml` block of the README, exactly as users copy it. */

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { awsEnv, cleanEnv } from './aws'
+import { startProcess } from './process'
 
 export const DIST = path.resolve(__dirname, '../../dist/index.js')
 
@@ -115,33 +115,17 @@ export function runNode(
   return startNode(args, options, env).result
 }
 
-/** The bundle as a child process, killed at the timeout; `code` is -1 when a signal ended it. */
+/** The bundle as a child process, with the test's AWS endpoint and dummy credentials. */
 function startNode(
   args: string[],
   options: Pick<RunOptions, 'endpoint' | 'cwd' | 'timeoutMs'>,
   env: NodeJS.ProcessEnv
 ) {
-  const child = spawn(process.execPath, args, {
+  return startProcess(process.execPath, args, {
     cwd: options.cwd,
-    env: { ...cleanEnv(), ...awsEnv(options.endpoint), ...env }
+    env: { ...cleanEnv(), ...awsEnv(options.endpoint), ...env },
+    timeoutMs: options.timeoutMs
   })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', d => (stdout += d))
-  child.stderr.on('data', d => (stderr += d))
-  const result = new Promise<Omit<RunResult, 'outputs' | 'summary'>>((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
-    child.on('error', reject)
-    child.on('close', code => {
-      clearTimeout(timer)
-      resolve({ code: code ?? -1, stdout, stderr })
-    })
-  })
-  return {
-    pid: child.pid as number,
-    kill: (signal: NodeJS.Signals) => void child.kill(signal),
-    result
-  }
 }
 
 /** GITHUB_OUTPUT uses `name<<delimiter` blocks (what @actions/core writes). */

@@ -1,10 +1,11 @@
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { stringify } from 'yaml'
 import { cleanEnv } from './aws'
+import { runProcess } from './process'
 
 const ROOT = path.resolve(__dirname, '../..')
 
@@ -63,26 +64,13 @@ export function withoutImages<T extends Record<string, unknown>>(pipeline: T): T
 }
 
 /** gitlab-ci-local (the project's pinned one), bounded; its whole log as one string. */
-export function gitlabCiLocal(
+export async function gitlabCiLocal(
   args: string[],
   cwd: string,
   env: NodeJS.ProcessEnv = cleanEnv(),
   timeoutMs = 240_000
 ): Promise<{ code: number; log: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'gitlab-ci-local'), args, {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let log = ''
-    child.stdout.on('data', d => (log += d))
-    child.stderr.on('data', d => (log += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', reject)
-    child.on('close', code => {
-      clearTimeout(timer)
-      resolve({ code: code ?? -1, log })
-    })
-  })
+  const gcl = path.join(ROOT, 'node_modules', '.bin', 'gitlab-ci-local')
+  const { code, stdout, stderr } = await runProcess(gcl, args, { cwd, env, timeoutMs })
+  return { code, log: `${stdout}\n${stderr}` }
 }
