@@ -1,6 +1,5 @@
 /** The order of a deploy and what a failure leaves behind, with mocked AWS clients. */
 import { createHash } from 'node:crypto'
-import { mockClient } from 'aws-sdk-client-mock'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import {
   CopyObjectCommand,
@@ -9,11 +8,9 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client
+  PutObjectCommand
 } from '@aws-sdk/client-s3'
 import {
-  CloudFrontClient,
   CreateInvalidationCommand,
   GetDistributionCommand,
   GetInvalidationCommand
@@ -23,14 +20,11 @@ import type { DeployConfig } from '../../src/config/config'
 import { fakeClock, recordingLog } from '../helpers/doubles'
 import { makeSite } from '../helpers/site'
 import { baseConfig } from '../helpers/fixtures'
+import { mockedAws } from '../helpers/mocked-aws'
 import { contentTypeFor } from '../../src/plan/content-type'
 import { keyDigest, parseManifest } from '../../src/plan/manifest'
 
-const s3Mock = mockClient(S3Client)
-const cfMock = mockClient(CloudFrontClient)
-const credentials = { accessKeyId: 'a', secretAccessKey: 'b' }
-const s3 = new S3Client({ region: 'us-east-1', credentials })
-const cloudfront = new CloudFrontClient({ region: 'us-east-1', credentials })
+const { s3Mock, cfMock, s3, cloudfront } = mockedAws()
 
 const log = recordingLog()
 

@@ -1,15 +1,12 @@
 /** The holder's side of the lock, and a deploy that loses it, with mocked S3. */
-import { mockClient } from 'aws-sdk-client-mock'
 import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client
+  PutObjectCommand
 } from '@aws-sdk/client-s3'
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront'
 import { deploy, emptyResult } from '../../src/deploy'
 import { LeaseHolder, LockError, takeLock, waitForLock } from '../../src/steps/lock'
 import { DEFAULT_LEASE } from '../../src/plan/lease'
@@ -17,12 +14,9 @@ import { emptyManifest } from '../../src/plan/manifest'
 import { fakeClock, recordingLog } from '../helpers/doubles'
 import { baseConfig } from '../helpers/fixtures'
 import { makeSite } from '../helpers/site'
+import { mockedAws } from '../helpers/mocked-aws'
 
-const s3Mock = mockClient(S3Client)
-const cfMock = mockClient(CloudFrontClient)
-const credentials = { accessKeyId: 'a', secretAccessKey: 'b' }
-const s3 = new S3Client({ region: 'us-east-1', credentials })
-const cloudfront = new CloudFrontClient({ region: 'us-east-1', credentials })
+const { s3Mock, cfMock, s3, cloudfront } = mockedAws()
 const LOCK = '.s3-cloudfront-deploy.lock'
 const STATE = '.s3-cloudfront-deploy.json'
 
@@ -37,6 +31,19 @@ const refused = () =>
 
 const record = { token: 'T1', holder: 'job 1', since: '2026-11-26T00:00:00.000Z' }
 
+/** A holder that took the lock at a fake time, on the state object's ETag "s1". */
+async function startHolder() {
+  const clock = fakeClock(1_000_000)
+  const holder = await LeaseHolder.start(
+    baseConfig('/src'),
+    { s3, cloudfront, log, env: {}, clock },
+    record,
+    '"s1"',
+    clock.now()
+  )
+  return { clock, holder }
+}
+
 beforeEach(() => {
   s3Mock.reset()
   cfMock.reset()
@@ -47,15 +54,7 @@ describe('LeaseHolder', () => {
   test('acquire: writes the lease unconditionally, then renews it on the ETag of its last write', async () => {
     let n = 0
     s3Mock.on(PutObjectCommand, { Key: LOCK }).callsFake(() => ({ ETag: `"l${++n}"` }))
-    const config = baseConfig('/src')
-    const clock = fakeClock(1_000_000)
-    const holder = await LeaseHolder.start(
-      config,
-      { s3, cloudfront, log, env: {}, clock },
-      record,
-      '"s1"',
-      clock.now()
-    )
+    const { holder } = await startHolder()
     await holder.confirm()
     holder.stop()
     const puts = s3Mock.commandCalls(PutObjectCommand).map(c => c.args[0].input)
@@ -66,15 +65,7 @@ describe('LeaseHolder', () => {
 
   test('renew: the deadline moves on; not renewed in time: lost, no further write allowed', async () => {
     s3Mock.on(PutObjectCommand, { Key: LOCK }).resolves({ ETag: '"l"' })
-    const config = baseConfig('/src')
-    const clock = fakeClock(1_000_000)
-    const holder = await LeaseHolder.start(
-      config,
-      { s3, cloudfront, log, env: {}, clock },
-      record,
-      '"s1"',
-      clock.now()
-    )
+    const { clock, holder } = await startHolder()
     clock.t += 60_000
     expect(() => holder.check()).not.toThrow()
     await holder.confirm() // renewed at +60 s: good until +60 + 75 s
@@ -90,15 +81,7 @@ describe('LeaseHolder', () => {
 
   test('lost: a renewal refused (another deploy replaced the lease) stops every later write', async () => {
     s3Mock.on(PutObjectCommand, { Key: LOCK }).resolvesOnce({ ETag: '"l1"' }).rejects(refused())
-    const config = baseConfig('/src')
-    const clock = fakeClock(1_000_000)
-    const holder = await LeaseHolder.start(
-      config,
-      { s3, cloudfront, log, env: {}, clock },
-      record,
-      '"s1"',
-      clock.now()
-    )
+    const { holder } = await startHolder()
     await expect(holder.confirm()).rejects.toThrow(
       'This deploy lost the lock on s3://bucket/ (another deploy replaced its lease), so another deploy may now be writing there: it stopped before deleting anything.'
     )
@@ -110,15 +93,7 @@ describe('LeaseHolder', () => {
   test('release: the state object is written on its ETag without the lock, then the lease deleted if still ours', async () => {
     s3Mock.on(PutObjectCommand, { Key: LOCK }).resolves({ ETag: '"l1"' })
     s3Mock.on(PutObjectCommand, { Key: STATE }).resolves({ ETag: '"s2"' })
-    const config = baseConfig('/src')
-    const clock = fakeClock(1_000_000)
-    const holder = await LeaseHolder.start(
-      config,
-      { s3, cloudfront, log, env: {}, clock },
-      record,
-      '"s1"',
-      clock.now()
-    )
+    const { holder } = await startHolder()
     await holder.writeState(emptyManifest(), false)
     await holder.release()
     const state = s3Mock.commandCalls(PutObjectCommand).find(c => c.args[0].input.Key === STATE)!

@@ -1,30 +1,21 @@
 /** A preview's removal with mocked clients: batches, order, and what a failure leaves. */
-import { mockClient } from 'aws-sdk-client-mock'
 import { gzipSync } from 'node:zlib'
 import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client
+  PutObjectCommand
 } from '@aws-sdk/client-s3'
-import {
-  CloudFrontClient,
-  CreateInvalidationCommand,
-  GetDistributionCommand
-} from '@aws-sdk/client-cloudfront'
+import { CreateInvalidationCommand, GetDistributionCommand } from '@aws-sdk/client-cloudfront'
 import { removePrefix } from '../../src/remove'
 import { emptyResult } from '../../src/steps/context'
 import { emptyManifest, serializeManifest } from '../../src/plan/manifest'
 import { recordingLog } from '../helpers/doubles'
 import { baseConfig } from '../helpers/fixtures'
+import { mockedAws } from '../helpers/mocked-aws'
 
-const s3Mock = mockClient(S3Client)
-const cfMock = mockClient(CloudFrontClient)
-const credentials = { accessKeyId: 'a', secretAccessKey: 'b' }
-const s3 = new S3Client({ region: 'us-east-1', credentials })
-const cloudfront = new CloudFrontClient({ region: 'us-east-1', credentials })
+const { s3Mock, cfMock, s3, cloudfront } = mockedAws()
 const log = recordingLog()
 const STATE = 'pr-7/.s3-cloudfront-deploy.json'
 const LEASE = 'pr-7/.s3-cloudfront-deploy.lock'
