@@ -1,4 +1,4 @@
-// @actions/core 3.x and its siblings ship ESM only, with an "import"-only exports map. Jest runs
+// @actions/core 3.x and its siblings (and to-fast-properties) ship ESM only, with an "import"-only exports map. Jest runs
 // CommonJS, so they are mapped to their files and transpiled by ts-jest (allowJs) like our code.
 /** @type {import('jest').Config} */
 module.exports = {
@@ -28,7 +28,7 @@ module.exports = {
     '^@actions/http-client$': '<rootDir>/node_modules/@actions/http-client/lib/index.js',
     '^@actions/http-client/lib/(.*)$': '<rootDir>/node_modules/@actions/http-client/lib/$1.js'
   },
-  transformIgnorePatterns: ['/node_modules/(?!@actions/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@actions|to-fast-properties)/)'],
   testTimeout: 60000,
   // The e2e suites each start their own moto_server; two workers suit this 2-core machine.
   maxWorkers: 2

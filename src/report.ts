@@ -2,7 +2,8 @@ import type { DeployConfig } from './config/config'
 import { OUTPUTS, type OutputName } from './config/inputs'
 import type { DeployResult, InvalidationTarget } from './steps/context'
 import { coverNote, describeCost } from './plan/cost'
-import { describeKept, formatBytes, formatTime, listed } from './plan/describe'
+import { describeKept, formatTime, listed } from './plan/describe'
+import { formatBytes } from './plan/format'
 
 export type Outputs = Record<OutputName, string>
 

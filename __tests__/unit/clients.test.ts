@@ -2,8 +2,9 @@
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createHash } from 'node:crypto'
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3'
-import { createS3Client } from '../../src/aws/clients'
+import { setFlagsFromString } from 'node:v8'
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { createCloudFrontClient, createS3Client } from '../../src/aws/clients'
 import { explainAwsError } from '../../src/aws/explain'
 
 const LIST_OK =
@@ -32,6 +33,29 @@ const client = (endpoint: string, region = 'us-east-1') =>
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
     timeouts: { connectionMs: 1000, socketMs: 300 }
   })
+
+test("the clients' config keeps V8's fast properties, which the SDK copies four times a request", async () => {
+  setFlagsFromString('--allow-natives-syntax')
+  const hasFastProperties = new Function('o', 'return %HasFastProperties(o)') as (
+    o: object
+  ) => boolean
+  // What the SDK leaves on its own: the reason for the action's step.
+  expect(hasFastProperties(new S3Client({ region: 'us-east-1' }).config)).toBe(false)
+  const cloudFront = createCloudFrontClient({ region: 'us-east-1', concurrency: 4 })
+  expect(hasFastProperties(cloudFront.config)).toBe(true)
+  const server = await serve((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/xml' }).end(LIST_OK)
+  })
+  try {
+    const s3 = client(server.url)
+    expect(hasFastProperties(s3.config)).toBe(true)
+    await s3.send(new ListObjectsV2Command({ Bucket: 'b' }))
+    await s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' }))
+    expect(hasFastProperties(s3.config)).toBe(true)
+  } finally {
+    await server.close()
+  }
+})
 
 test('a hung connection is dropped after the socket timeout and the request retried', async () => {
   let requests = 0

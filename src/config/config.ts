@@ -10,6 +10,7 @@ import type { HeaderRules } from '../plan/headers'
 import type { ObjectSettings } from '../plan/types'
 import { leaseSettingsFor, type LeaseSettings } from '../plan/lease'
 import { MAX_KEY_BYTES, utf8Length } from '../plan/keys'
+import { formatCount } from '../plan/format'
 
 /** Everything the deploy needs, validated. Built once; nothing else reads inputs. */
 export interface DeployConfig {
@@ -154,7 +155,7 @@ function checkKeyLength(prefix: string, ...keys: string[]): void {
   const bytes = Math.max(...keys.map(utf8Length))
   if (bytes <= MAX_KEY_BYTES) return
   throw new InputError(
-    `Inputs 'prefix' and 'manifest-key' make the key of the state object ${bytes.toLocaleString('en')} bytes long, more than the ${MAX_KEY_BYTES.toLocaleString('en')} bytes S3 allows (UTF-8): shorten the prefix (${utf8Length(prefix).toLocaleString('en')} bytes) or manifest-key.`
+    `Inputs 'prefix' and 'manifest-key' make the key of the state object ${formatCount(bytes)} bytes long, more than the ${formatCount(MAX_KEY_BYTES)} bytes S3 allows (UTF-8): shorten the prefix (${formatCount(utf8Length(prefix))} bytes) or manifest-key.`
   )
 }
 

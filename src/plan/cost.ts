@@ -1,4 +1,5 @@
 import { covers } from './fold'
+import { formatCount } from './format'
 
 /** What an invalidation costs: its paths, and how many changed URLs each wildcard stands for. */
 export interface PathCost {
@@ -17,7 +18,7 @@ export function pathCost(paths: readonly string[], changedUrls: readonly string[
   return { wildcards, underWildcards }
 }
 
-const count = (n: number, what: string) => `${n.toLocaleString('en')} ${what}${n === 1 ? '' : 's'}`
+const count = (n: number, what: string) => `${formatCount(n)} ${what}${n === 1 ? '' : 's'}`
 
 /** `4 paths (2 wildcards covering 141 changed URLs)`, or `6 paths` without a wildcard. */
 export function describeCost(paths: readonly string[], cost: PathCost | undefined): string {

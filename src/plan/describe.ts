@@ -1,5 +1,6 @@
 import { coverNote, describeCost, type PathCost } from './cost'
 import type { RemovedAsset, SourceFile, SyncPlan } from './types'
+import { formatBytes } from './format'
 
 function describeHeaders(file: SourceFile): string {
   const h = file.headers
@@ -97,16 +98,4 @@ export function listed(items: readonly string[], bullet = '  '): string[] {
   const lines = items.slice(0, MAX_LISTED).map(item => `${bullet}${item}`)
   if (items.length > MAX_LISTED) lines.push(`${bullet}… and ${items.length - MAX_LISTED} more`)
   return lines
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
 }

@@ -1,3 +1,5 @@
+import { formatCount } from './format'
+
 /** The S3 key of a file: prefix + '/'-separated relative path (never path.join: Windows). */
 export function keyFor(prefix: string, relPath: string): string {
   return prefix + relPath
@@ -53,11 +55,11 @@ const NAMED = 5
 export function describeLongKeys(long: readonly LongKey[], prefix: string): string {
   const named = long
     .slice(0, NAMED)
-    .map(k => `'${shorten(k.relPath)}' (${k.bytes.toLocaleString('en')} bytes)`)
+    .map(k => `'${shorten(k.relPath)}' (${formatCount(k.bytes)} bytes)`)
   const more = long.length > NAMED ? `, and ${long.length - NAMED} more` : ''
   const prefixNote =
     prefix === '' ? '' : ` (the prefix '${prefix}' takes ${utf8Length(prefix)} of them)`
-  return `Refusing to deploy: ${long.length} file(s) would get an S3 key longer than the ${MAX_KEY_BYTES.toLocaleString('en')} bytes S3 allows (UTF-8, prefix included${prefixNote}): ${named.join(', ')}${more}. Nothing was changed. Shorten their paths${prefix === '' ? '' : ' or the prefix'}, or leave them out with 'exclude'.`
+  return `Refusing to deploy: ${long.length} file(s) would get an S3 key longer than the ${formatCount(MAX_KEY_BYTES)} bytes S3 allows (UTF-8, prefix included${prefixNote}): ${named.join(', ')}${more}. Nothing was changed. Shorten their paths${prefix === '' ? '' : ' or the prefix'}, or leave them out with 'exclude'.`
 }
 
 /** `aaaa…aaaa/index.html`: a path of thousands of characters, still recognisable. */

@@ -7,7 +7,7 @@ import { readManifest, type StateObject } from '../remote/manifest'
 import { headObject } from '../aws/head'
 import { planSync } from '../plan/diff'
 import { keepRemoved } from '../plan/retention'
-import { formatBytes } from '../plan/describe'
+import { formatBytes, formatCount } from '../plan/format'
 import { describeLongKeys, tooLongKeys } from '../plan/keys'
 import { describeNonUtf8Names } from '../plan/names'
 import { entryFor, knownFromManifest, NewerManifestError, type Manifest } from '../plan/manifest'
@@ -152,7 +152,7 @@ function reportScan(config: DeployConfig, { log }: DeployDeps, scan: ScanResult,
   for (const link of scan.skippedLinks) {
     log.warning(`Skipped symbolic link ${link.relPath}: ${link.reason}; it is not published.`)
   }
-  const rate = Math.round((scan.files.length / Math.max(ms, 1)) * 1000).toLocaleString('en')
+  const rate = formatCount((scan.files.length / Math.max(ms, 1)) * 1000)
   log.info(
     `Hashed ${scan.files.length} file(s), ${formatBytes(scan.bytes)} in ${ms} ms (${rate} files/s)${scan.excluded ? `; ${scan.excluded} excluded` : ''}`
   )

@@ -1,4 +1,4 @@
-import { formatBytes } from '../plan/describe'
+import { formatBytes, formatCount } from '../plan/format'
 
 /** Every this often, a long phase prints how far it is: never a line per file. */
 export const PROGRESS_INTERVAL_MS = 10_000
@@ -22,7 +22,7 @@ export function startProgress(
     if (files >= totalFiles) return
     const share = totalBytes > 0 ? bytes / totalBytes : files / totalFiles
     print(
-      `${label}: ${files.toLocaleString('en')}/${totalFiles.toLocaleString('en')} files, ${formatBytes(bytes)}/${formatBytes(totalBytes)} (${Math.floor(share * 100)}%)`
+      `${label}: ${formatCount(files)}/${formatCount(totalFiles)} files, ${formatBytes(bytes)}/${formatBytes(totalBytes)} (${Math.floor(share * 100)}%)`
     )
   }, intervalMs)
   timer.unref()
