@@ -1,5 +1,6 @@
-// @actions/core 3.x and its siblings (and to-fast-properties) ship ESM only, with an "import"-only exports map. Jest runs
+// @actions/core 3.x and its siblings ship ESM only, with an "import"-only exports map. Jest runs
 // CommonJS, so they are mapped to their files and transpiled by ts-jest (allowJs) like our code.
+// to-fast-properties is ESM only too; its exports map resolves as it is, so it is only transpiled.
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

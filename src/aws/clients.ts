@@ -81,12 +81,7 @@ const unsignedPayloadWithContentMd5: BuildMiddleware<object, MetadataBearer> =
   next => async args => {
     const request = args.request as { headers?: Record<string, string> }
     const headers = request.headers
-    // The SDK's serializer writes header names in lower case: the scan is for other writers.
-    if (
-      headers &&
-      (headers['content-md5'] !== undefined ||
-        Object.keys(headers).some(h => h.toLowerCase() === 'content-md5'))
-    ) {
+    if (headers && Object.keys(headers).some(h => h.toLowerCase() === 'content-md5')) {
       headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD'
     }
     return next(args)
