@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm test` runs this first (pretest). The end-to-end tests need moto_server, the aws CLI and
-// rsync (gitlab-ci-local copies the project with it). On a fresh machine rsync may be missing:
-// as root with apt-get, it is installed from Debian's packages (as .ci/run does); anything still
-// missing is named, with how to install it, and the tests do not start.
+// `npm test` runs this first (pretest). The end-to-end tests need moto_server, the aws CLI,
+// rsync (gitlab-ci-local copies the project with it) and Ceph RGW (a real S3-compatible store).
+// On a fresh machine rsync and Ceph may be missing: as root with apt-get, they are installed from
+// Debian's packages (as .ci/run does); anything still missing is named, with how to install it,
+// and the tests do not start.
 'use strict'
 const { spawnSync } = require('node:child_process')
 const { accessSync, constants, statSync } = require('node:fs')
@@ -24,7 +25,13 @@ const TOOLS = [
     why: 'gitlab-ci-local copies the project with it',
     install: 'apt-get install rsync (Debian, Ubuntu) or brew install rsync (macOS)',
     apt: 'rsync'
-  }
+  },
+  ...['ceph-mon', 'ceph-osd', 'radosgw'].map(command => ({
+    command,
+    why: 'Ceph RGW, the real S3-compatible store of the end-to-end tests',
+    install: 'apt-get install ceph-mon ceph-osd radosgw (Debian, Ubuntu)',
+    apt: command
+  }))
 ]
 
 /** The executable `command` on `searchPath` (a PATH value), or undefined. */
@@ -60,7 +67,7 @@ function installFromDebian(missing, env, isRoot, log) {
   const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' }
   for (const args of [
     ['update', '-qq'],
-    ['install', '-y', '-qq', ...packages]
+    ['install', '-y', '-qq', '--no-install-recommends', ...packages]
   ]) {
     const run = spawnSync(aptGet, args, { env: aptEnv, stdio: ['ignore', 'inherit', 'inherit'] })
     if (run.status !== 0) {

@@ -5,7 +5,8 @@ import type { ScanResult } from './local/scan'
 import { describePaths, describePlan } from './plan/describe'
 import { nextManifest, pendingWith, serializeManifest } from './plan/manifest'
 import type { LockStatus } from './plan/lease'
-import { isConditionFailed, writeManifest } from './remote/manifest'
+import { writeManifest } from './remote/manifest'
+import { isConditionFailed } from './remote/conditional'
 import { systemClock, type DeployDeps, type DeployResult } from './steps/context'
 import { compare, type Comparison } from './steps/compare'
 import { readDistributions, urlOf, type DistributionView } from './steps/distribution'
@@ -13,11 +14,12 @@ import { invalidate, planInvalidations, waitForAll } from './steps/invalidation'
 import {
   CancelledError,
   describeLock,
-  LeaseHolder,
   newLockRecord,
   observeLock,
   takeOrWait,
-  waitForLock
+  Unlocked,
+  waitForLock,
+  type StateKeeper
 } from './steps/lock'
 import { removeObjects } from './steps/remove'
 import { writeObjects, type WriteGuard } from './steps/write'
@@ -53,7 +55,7 @@ export async function deploy(
   let distributions: DistributionView[] | undefined
   let scan: ScanResult | undefined
   let state: Comparison
-  let holder: LeaseHolder | undefined
+  let holder: StateKeeper | undefined
   for (let round = 1; ; round++) {
     state = await compare(config, deps, scan, startedAt)
     scan = state.scan
@@ -87,17 +89,19 @@ export async function deploy(
       return
     }
     if (!state.manifestUsable) break // warned: no lock without the state object
+    const pending = pendingWith(state.manifest.pending, result.targets)
+    if (!config.lock) {
+      holder = await Unlocked.start(config, deps, { ...state.manifest, pending })
+      break
+    }
     holder = await takeOrWait(
       config,
       deps,
-      {
-        ...state.manifest,
-        pending: pendingWith(state.manifest.pending, result.targets),
-        lock: record
-      },
+      { ...state.manifest, pending, lock: record },
       state.stateObject,
       lock,
-      deadline
+      deadline,
+      state.manifest
     )
     if (holder) break
   }
@@ -220,7 +224,7 @@ async function execute(
   deps: DeployDeps,
   state: Comparison,
   result: DeployResult,
-  holder: LeaseHolder | undefined
+  holder: StateKeeper | undefined
 ): Promise<void> {
   const { plan } = state
   const pending = pendingWith(state.manifest.pending, result.targets)

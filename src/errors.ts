@@ -1,5 +1,7 @@
 import { explainAwsError, type AwsOperation } from './aws/explain'
 
+export { describeCause } from './aws/explain'
+
 /** An error with the step it happened in: `Failed to upload a.css to s3://b/a.css: AccessDenied: …`. */
 export class StepError extends Error {
   constructor(
@@ -9,15 +11,6 @@ export class StepError extends Error {
     super(message)
     this.name = 'StepError'
   }
-}
-
-/** The AWS error code (SDK v3 puts it in `name`) and message, on one line. */
-export function describeCause(err: unknown): string {
-  if (err instanceof Error) {
-    const code = err.name && err.name !== 'Error' ? `${err.name}: ` : ''
-    return `${code}${err.message || 'unknown error'}`
-  }
-  return String(err)
 }
 
 /** Runs one AWS step; a failure becomes a StepError saying what failed and what would fix it. */

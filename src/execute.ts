@@ -21,15 +21,21 @@ export async function execute(
     ? await assumeRole(config.role, config.region, platform)
     : undefined
   const clientOptions = { region: config.region, concurrency: config.concurrency, credentials }
+  // The store's endpoint is for S3 alone: CloudFront (and STS) stay AWS's.
+  const s3Options = {
+    ...clientOptions,
+    endpoint: config.endpoint,
+    forcePathStyle: config.pathStyle
+  }
   const cancel = new AbortController()
   const stopOnSignal = onCancelSignal(platform, cancel)
   try {
     await (config.remove ? removePrefix : deploy)(
       config,
       {
-        s3: createS3Client({ ...clientOptions, cacheMiddleware: true }),
+        s3: createS3Client({ ...s3Options, cacheMiddleware: true }),
         // Its own small pool: a lease renewal never waits behind uploads.
-        control: createS3Client({ ...clientOptions, concurrency: 2 }),
+        control: createS3Client({ ...s3Options, concurrency: 2 }),
         cloudfront: createCloudFrontClient(clientOptions),
         log: platform,
         env,

@@ -10,11 +10,12 @@ import { readDistributions, urlOf } from './steps/distribution'
 import { invalidate, waitForAll } from './steps/invalidation'
 import {
   describeLock,
-  LeaseHolder,
   newLockRecord,
   observeLock,
   takeOrWait,
-  waitForLock
+  Unlocked,
+  waitForLock,
+  type StateKeeper
 } from './steps/lock'
 import { removeObjects } from './steps/remove'
 import { deleteKeys } from './aws/delete'
@@ -40,7 +41,7 @@ export async function removePrefix(
   for (const note of notes) log.warning(note)
   result.url = urlOf(views, config.prefix)
   let bucket: BucketState
-  let holder: LeaseHolder | undefined
+  let holder: StateKeeper | undefined
   for (;;) {
     bucket = await log.group(`List ${where}`, () => readBucket(config, deps))
     if (!bucket.manifestUsable) {
@@ -100,17 +101,19 @@ export async function removePrefix(
       await waitForLock(config, deps, lock, deadline)
       continue
     }
+    const pending = pendingWith(bucket.manifest.pending, result.targets)
+    if (!config.lock) {
+      holder = await Unlocked.start(config, deps, { ...bucket.manifest, pending })
+      break
+    }
     holder = await takeOrWait(
       config,
       deps,
-      {
-        ...bucket.manifest,
-        pending: pendingWith(bucket.manifest.pending, result.targets),
-        lock: record
-      },
+      { ...bucket.manifest, pending, lock: record },
       bucket.stateObject,
       lock,
-      deadline
+      deadline,
+      bucket.manifest
     )
     if (holder) break
   }

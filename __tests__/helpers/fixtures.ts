@@ -41,6 +41,8 @@ export function baseConfig(source: string, overrides: Partial<DeployConfig> = {}
     failOnWaitTimeout: false,
     outsideSymlinks: 'skip',
     region: 'us-east-1',
+    endpoint: undefined,
+    pathStyle: false,
     concurrency: 4,
     outputsFile: undefined,
     role: undefined,
@@ -50,6 +52,7 @@ export function baseConfig(source: string, overrides: Partial<DeployConfig> = {}
     manifestKey: '.s3-cloudfront-deploy.json',
     lockKey: '.s3-cloudfront-deploy.lock',
     lockTimeoutSeconds: 600,
+    lock: true,
     lease: DEFAULT_LEASE,
     ...overrides
   }

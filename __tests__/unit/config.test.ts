@@ -28,12 +28,15 @@ describe('parseConfig', () => {
       failOnWaitTimeout: false,
       outsideSymlinks: 'skip',
       region: 'us-east-1',
+      endpoint: undefined,
+      pathStyle: false,
       concurrency: 32,
       outputsFile: undefined,
       role: undefined,
       rules: { cacheControl: [], contentType: [] },
       settings: {},
       manifestKey: '.s3-cloudfront-deploy.json',
+      lock: true,
       lockKey: '.s3-cloudfront-deploy.lock',
       lockTimeoutSeconds: 600,
       lease: {
@@ -271,10 +274,38 @@ describe('parseConfig', () => {
       "Input 'manifest-key' must be an object key under the prefix"
     ],
     ['prefix with ..', { prefix: 'a/../b' }, "Input 'prefix' must be a folder path"],
-    ['region', { region: 'Mars' }, "Input 'region' must be an AWS region"]
+    ['region', { region: 'Mars' }, "Input 'region' must be an AWS region"],
+    ['endpoint not a URL', { endpoint: 'r2.example' }, "Input 'endpoint' must be the URL of"],
+    ['endpoint not http', { endpoint: 'ftp://r2.example' }, "Input 'endpoint' must be the URL of"],
+    [
+      'endpoint with a bucket path',
+      { endpoint: 'https://s3.example.com/my-bucket' },
+      'without a path (put the bucket in "bucket"'
+    ],
+    [
+      'endpoint with credentials',
+      { endpoint: 'https://key:secret@s3.example.com' },
+      "Input 'endpoint' must not hold credentials"
+    ],
+    ['path-style', { 'path-style': 'yes please' }, "Input 'path-style' must be true or false"],
+    ['lock', { lock: 'sometimes' }, "Input 'lock' must be true or false"]
   ])('refuses %s, naming the input', (_name, raw, message) => {
     expect(() => parse(raw)).toThrow(InputError)
     expect(() => parse(raw)).toThrow(message)
+  })
+
+  test('endpoint: the store alone, for S3; path-style and lock as given', () => {
+    const config = parse({
+      endpoint: 'https://ACCOUNT.r2.cloudflarestorage.com/',
+      'path-style': 'true',
+      lock: 'false'
+    })
+    expect([config.endpoint, config.pathStyle, config.lock]).toEqual([
+      'https://account.r2.cloudflarestorage.com',
+      true,
+      false
+    ])
+    expect(parse({ endpoint: 'http://127.0.0.1:9000' }).endpoint).toBe('http://127.0.0.1:9000')
   })
 
   test('role-to-assume: the role, its session and the token', () => {

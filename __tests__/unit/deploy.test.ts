@@ -20,7 +20,7 @@ import type { DeployConfig } from '../../src/config/config'
 import { fakeClock, recordingLog } from '../helpers/doubles'
 import { makeSite } from '../helpers/site'
 import { baseConfig } from '../helpers/fixtures'
-import { mockedAws } from '../helpers/mocked-aws'
+import { honourConditions, mockedAws } from '../helpers/mocked-aws'
 import { contentTypeFor } from '../../src/plan/content-type'
 import { keyDigest, parseManifest } from '../../src/plan/manifest'
 
@@ -62,6 +62,7 @@ beforeEach(() => {
       record('ListObjectsV2Command', { Contents: [{ Key: 'old.css', ETag: '"x"', Size: 1 }] })
     )
   s3Mock.on(PutObjectCommand).callsFake(record('PutObjectCommand', { ETag: '"e0"' }))
+  honourConditions(s3Mock)
   // No manifest yet.
   s3Mock
     .on(GetObjectCommand)
@@ -135,7 +136,7 @@ test('assets, then pages, then the invalidation, then deletions', async () => {
   // No state object yet: taken with If-None-Match, naming the lock; released with If-Match.
   expect(stateWrites[0]).toMatchObject({ IfNoneMatch: '*', Metadata: { lock: expect.any(String) } })
   expect(stateWrites[1]).toMatchObject({ IfMatch: expect.any(String) })
-  expect(stateWrites[1]!.Metadata).toBeUndefined()
+  expect(stateWrites[1]!.Metadata?.lock).toBeUndefined()
   expect(result).toMatchObject({ uploaded: 4, deleted: 1 })
   expect(result.invalidations).toEqual([
     { distributionId: 'E1ABCDEFGH', id: 'I1', status: 'InProgress' }
@@ -700,6 +701,7 @@ test('a long upload prints its progress at an interval, not a line per file', as
     if (!input.Key.startsWith('.s3-') && ++puts > 2) await gate
     return {}
   })
+  honourConditions(s3Mock)
   const run = deploy(
     await config({ concurrency: 2, distributionIds: [] }),
     { s3, cloudfront, log, env: {}, progressIntervalMs: 20 },

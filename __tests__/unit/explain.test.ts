@@ -1,4 +1,4 @@
-import { explainAwsError, type AwsOperation } from '../../src/aws/explain'
+import { describeCause, explainAwsError, type AwsOperation } from '../../src/aws/explain'
 
 const op: AwsOperation = {
   what: 'Failed to upload a.css',
@@ -112,5 +112,46 @@ describe('explainAwsError', () => {
     expect(
       explainAwsError(awsError('InternalError', 'We encountered an internal error.', 500), op)
     ).toBe('InternalError: We encountered an internal error.')
+  })
+})
+
+test('a bucket host name the store does not resolve: path-style is the way', () => {
+  const err = Object.assign(new Error('getaddrinfo ENOTFOUND my-site.minio.internal'), {
+    code: 'ENOTFOUND'
+  })
+  const op = {
+    what: 'x',
+    permission: 's3:ListBucket',
+    resource: 'r',
+    bucket: 'my-site',
+    region: 'us-east-1'
+  }
+  expect(explainAwsError(err, op)).toBe(
+    "the host my-site.minio.internal was not found (ENOTFOUND): the store does not address buckets by host name. Set the input 'path-style' to true, so the bucket goes in the URL's path."
+  )
+  // Any other host that is not found is only reported.
+  const other = Object.assign(new Error('getaddrinfo ENOTFOUND minio.internal'), {
+    code: 'ENOTFOUND'
+  })
+  expect(explainAwsError(other, op)).toBe('getaddrinfo ENOTFOUND minio.internal')
+})
+
+describe('describeCause', () => {
+  const error = (name: string, message: string, status?: number) =>
+    Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } })
+
+  test('the code and the message', () => {
+    expect(describeCause(error('SlowDown', 'Please reduce your request rate.', 503))).toBe(
+      'SlowDown: Please reduce your request rate.'
+    )
+  })
+
+  test("a store's empty message (Ceph RGW's <Message/>, the SDK's UnknownError): the code and the HTTP status", () => {
+    expect(describeCause(error('PreconditionFailed', 'UnknownError', 412))).toBe(
+      'PreconditionFailed (HTTP 412)'
+    )
+    expect(describeCause(error('AccessDenied', '', 403))).toBe('AccessDenied (HTTP 403)')
+    expect(describeCause(error('Error', '', 500))).toBe('HTTP 500')
+    expect(describeCause(new Error(''))).toBe('unknown error')
   })
 })

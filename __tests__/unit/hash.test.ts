@@ -35,7 +35,9 @@ test('files above the multipart threshold also get the ETag of their multipart u
   expect(digest).toEqual({
     md5: createHash('md5').update(content).digest('hex'),
     size: content.length,
-    multipartEtag: expected
+    multipartEtag: expected,
+    // Each part's Content-MD5, for its upload.
+    partMd5s: parts.map(p => p.toString('base64'))
   })
   // A buffer that does not divide the part size still splits parts at the right bytes.
   expect(

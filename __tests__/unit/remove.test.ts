@@ -13,7 +13,7 @@ import { emptyResult } from '../../src/steps/context'
 import { emptyManifest, serializeManifest } from '../../src/plan/manifest'
 import { recordingLog } from '../helpers/doubles'
 import { baseConfig } from '../helpers/fixtures'
-import { mockedAws } from '../helpers/mocked-aws'
+import { honourConditions, mockedAws } from '../helpers/mocked-aws'
 
 const { s3Mock, cfMock, s3, cloudfront } = mockedAws()
 const log = recordingLog()
@@ -53,6 +53,7 @@ beforeEach(() => {
     sent.push(`Put ${input.Key}`)
     return { ETag: '"p"' }
   })
+  honourConditions(s3Mock, LEASE)
   s3Mock.on(DeleteObjectsCommand).callsFake(input => {
     sent.push(`DeleteObjects ${input.Delete.Objects.length}`)
     return {}
@@ -111,5 +112,5 @@ test('a failed batch: nothing more deleted, no invalidation; the lock released a
   expect(sent.filter(r => r.startsWith('Invalidate'))).toEqual([])
   // Released: the state object written again (no lock), never deleted.
   expect(sent.filter(r => r.includes(STATE))).toEqual([`Put ${STATE}`, `Put ${STATE}`])
-  expect(s3Mock.commandCalls(PutObjectCommand).at(-1)!.args[0].input.Metadata).toBeUndefined()
+  expect(s3Mock.commandCalls(PutObjectCommand).at(-1)!.args[0].input.Metadata?.lock).toBeUndefined()
 })

@@ -10,6 +10,8 @@ import * as path from 'node:path'
 import { checkTestTools } from '../../scripts/test-tools.cjs'
 
 const SCRIPT = path.resolve(__dirname, '../../scripts/test-tools.cjs')
+/** Ceph RGW's daemons, present in every PATH below unless a test is about them. */
+const CEPH = ['ceph-mon', 'ceph-osd', 'radosgw']
 
 /** A folder to use as the whole PATH, holding do-nothing executables with these names. */
 function pathWith(...commands: string[]): string {
@@ -44,7 +46,7 @@ function capture() {
 
 test('run as npm runs it: a PATH without rsync (and no apt-get) stops the tests, naming only rsync', () => {
   const run = spawnSync(process.execPath, [SCRIPT], {
-    env: { PATH: pathWith('moto_server', 'aws') },
+    env: { PATH: pathWith('moto_server', 'aws', ...CEPH) },
     encoding: 'utf8'
   })
   expect(run.status).toBe(1)
@@ -58,7 +60,7 @@ test('run as npm runs it: a PATH without rsync (and no apt-get) stops the tests,
 
 test('every tool there: passes quietly', () => {
   const run = spawnSync(process.execPath, [SCRIPT], {
-    env: { PATH: pathWith('moto_server', 'aws', 'rsync') },
+    env: { PATH: pathWith('moto_server', 'aws', 'rsync', ...CEPH) },
     encoding: 'utf8'
   })
   expect([run.status, run.stdout, run.stderr]).toEqual([0, '', ''])
@@ -75,20 +77,25 @@ test('nothing there: each tool is named with how to install it', () => {
     '  - aws (checks the bucket in the end-to-end tests): pip install awscli'
   )
   expect(message).toContain('  - rsync (')
+  expect(message).toContain(
+    '  - radosgw (Ceph RGW, the real S3-compatible store of the end-to-end tests): apt-get install ceph-mon ceph-osd radosgw (Debian, Ubuntu)'
+  )
 })
 
 test('as root with apt-get: rsync is installed from Debian, then the check passes', () => {
-  const dir = pathWith('moto_server', 'aws')
+  const dir = pathWith('moto_server', 'aws', ...CEPH)
   const aptLog = fakeAptGet(dir)
   const out = capture()
   expect(checkTestTools({ env: { PATH: dir }, isRoot: true, ...out })).toBe(0)
-  expect(readFileSync(aptLog, 'utf8')).toBe('update -qq\ninstall -y -qq rsync\n')
+  expect(readFileSync(aptLog, 'utf8')).toBe(
+    'update -qq\ninstall -y -qq --no-install-recommends rsync\n'
+  )
   expect(out.lines.log).toEqual(["Installing rsync from Debian's packages (apt-get install) ..."])
   expect(out.lines.error).toEqual([])
 })
 
 test('not root: apt-get is not tried, rsync is reported missing', () => {
-  const dir = pathWith('moto_server', 'aws')
+  const dir = pathWith('moto_server', 'aws', ...CEPH)
   const aptLog = fakeAptGet(dir)
   const out = capture()
   expect(checkTestTools({ env: { PATH: dir }, isRoot: false, ...out })).toBe(1)
@@ -97,7 +104,7 @@ test('not root: apt-get is not tried, rsync is reported missing', () => {
 })
 
 test('apt-get fails: said so, and rsync is reported missing', () => {
-  const dir = pathWith('moto_server', 'aws')
+  const dir = pathWith('moto_server', 'aws', ...CEPH)
   fakeAptGet(dir, { fail: true })
   const out = capture()
   expect(checkTestTools({ env: { PATH: dir }, isRoot: true, ...out })).toBe(1)
@@ -106,7 +113,7 @@ test('apt-get fails: said so, and rsync is reported missing', () => {
 })
 
 test('pip tools are never installed by the check (no registry but npm and Debian here)', () => {
-  const dir = pathWith('rsync')
+  const dir = pathWith('rsync', ...CEPH)
   const aptLog = fakeAptGet(dir)
   const out = capture()
   expect(checkTestTools({ env: { PATH: dir }, isRoot: true, ...out })).toBe(1)

@@ -92,12 +92,14 @@ describe('ci.yml', () => {
     expect(script).toMatch(/npm run bundle[\s\S]*git status --porcelain -- dist\//)
   })
 
-  test('unit and e2e tests with moto[server] and awscli from pip, rsync from apt', () => {
+  test('unit and e2e tests with moto[server] and awscli from pip, rsync and Ceph RGW from apt', () => {
     const script = runs('test')
     expect(script).toContain(
       'pip" install --quiet --disable-pip-version-check -r .github/requirements-e2e.txt'
     )
-    expect(script).toContain('apt-get install -y -qq rsync')
+    expect(script).toContain(
+      'apt-get install -y -qq --no-install-recommends rsync ceph-mon ceph-osd radosgw'
+    )
     expect(script).toMatch(/\nnpm test$/)
     const requirements = readFileSync(path.join(root, '.github', 'requirements-e2e.txt'), 'utf8')
     expect(requirements).toMatch(/^moto\[server\]==\S+$/m)

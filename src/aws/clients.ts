@@ -12,6 +12,8 @@ export interface ClientOptions {
   /** Overridable for tests; the defaults suit CI. */
   timeouts?: { connectionMs: number; socketMs: number }
   endpoint?: string
+  /** S3 only: the bucket in the URL's path, for stores without virtual-hosted addressing. */
+  forcePathStyle?: boolean
   /**
    * Resolve each command type's middleware once, not per request (thousands of uploads). Only
    * for a client whose commands add no middleware of their own: the state object's reads do.
@@ -51,6 +53,7 @@ export function createS3Client(options: ClientOptions): S3Client {
     ...common(options),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    ...(options.forcePathStyle ? { forcePathStyle: true } : {}),
     ...(options.cacheMiddleware ? { cacheMiddleware: true } : {})
   })
   client.middlewareStack.add(unsignedPayloadWithContentMd5, {

@@ -49,13 +49,32 @@ export function isAccessDenied(err: unknown): boolean {
   )
 }
 
+/**
+ * The AWS error code (SDK v3 puts it in `name`) and message, on one line. A store that sends no
+ * message (Ceph RGW's empty <Message/>, which the SDK turns into "UnknownError") gets the code and
+ * the HTTP status instead.
+ */
+export function describeCause(err: unknown): string {
+  if (err instanceof Error) {
+    const named = err.name && err.name !== 'Error'
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+    if (!err.message || err.message === 'UnknownError') {
+      const http = status ? `HTTP ${status}` : ''
+      if (named) return http ? `${err.name} (${http})` : err.name
+      return http || 'unknown error'
+    }
+    return `${named ? `${err.name}: ` : ''}${err.message}`
+  }
+  return String(err)
+}
+
 /** One line that says what went wrong and what to do about it. */
 export function explainAwsError(err: unknown, op: AwsOperation): string {
   if (!(err instanceof Error)) return String(err)
   const e = err as AwsError
   const code = e.name && e.name !== 'Error' ? e.name : (e.Code ?? 'Error')
   const status = e.$metadata?.httpStatusCode
-  const original = `${code}: ${e.message || 'no message'}`
+  const original = describeCause(err)
 
   if (code === 'AccessControlListNotSupported') {
     return `the bucket has ACLs disabled (Object Ownership: bucket owner enforced, the default since 2023), so it refuses objects with an ACL (AccessControlListNotSupported). Remove the 'acl' input, and grant access with a bucket policy or CloudFront origin access control instead.`
@@ -82,6 +101,10 @@ export function explainAwsError(err: unknown, op: AwsOperation): string {
     return `access denied (${original}). The credentials need ${op.permission} on ${op.resource}.`
   }
   if (REJECTED_CREDENTIALS.has(code)) return rejected(code)
+  const host = /ENOTFOUND (\S+)/.exec(e.message)?.[1]
+  if (host && op.bucket && host.startsWith(`${op.bucket}.`)) {
+    return `the host ${host} was not found (ENOTFOUND): the store does not address buckets by host name. Set the input 'path-style' to true, so the bucket goes in the URL's path.`
+  }
   if (code === 'CredentialsProviderError') {
     return `no AWS credentials were found (${e.message}). Provide them with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, or an assumed role.`
   }

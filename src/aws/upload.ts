@@ -1,9 +1,14 @@
-import { createReadStream } from 'node:fs'
 import { readHashedFile } from '../local/contents'
-import { CopyObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
-import { Upload } from '@aws-sdk/lib-storage'
-import { MULTIPART_THRESHOLD, PART_SIZE } from '../plan/multipart'
+import {
+  CopyObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client
+} from '@aws-sdk/client-s3'
+import { MULTIPART_THRESHOLD } from '../plan/multipart'
 import type { ObjectHeaders, SourceFile } from '../plan/types'
+import { headEtag } from '../remote/conditional'
+import { uploadInParts } from './multipart'
 
 /** The content MD5 rides along as metadata: a multipart or SSE-KMS ETag is not an MD5. */
 export const MD5_METADATA = 'md5'
@@ -29,64 +34,75 @@ function objectParams(bucket: string, file: SourceFile) {
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/"/g, '').toLowerCase()
 
 /**
+ * S3's ETag is a function of the bytes only for objects stored without KMS: SSE-KMS and DSSE-KMS
+ * (asked for, or the bucket's default encryption) give ETags that are not MD5s.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html
+ */
+const isKms = (sse: string | undefined) => !!sse && sse.startsWith('aws:kms')
+
+/**
  * Uploads a file and returns the object's new ETag. Small files: one PutObject with Content-MD5,
  * so S3 rejects (BadDigest) bytes that are not the ones hashed. Large files: a multipart upload
- * streamed from disk, whose ETag is checked against the one predicted while hashing.
+ * with the Content-MD5 of each part as hashed; where the bucket does not encrypt with KMS, its
+ * ETag is also checked against the one predicted while hashing. A store whose answer carries no
+ * ETag (Ceph RGW's multipart) is asked with HEAD.
  */
 export async function uploadFile(
   s3: S3Client,
   bucket: string,
   file: SourceFile,
   /** The bytes hashed, when they were kept (small files): not read again. */
-  content?: Buffer
+  content?: Buffer,
+  signal?: AbortSignal
 ): Promise<string> {
-  if (file.size <= MULTIPART_THRESHOLD) {
+  if (file.size <= MULTIPART_THRESHOLD || !file.partMd5s) {
     const result = await s3.send(
       new PutObjectCommand({
         ...objectParams(bucket, file),
         Body: content ?? (await readHashedFile(file.absPath, file.size)),
         ContentMD5: Buffer.from(file.md5, 'hex').toString('base64')
-      })
+      }),
+      { abortSignal: signal }
     )
-    return unquote(result.ETag) || file.md5
+    return unquote(result.ETag) || (await headEtag(s3, bucket, file.key, signal))
   }
-  const upload = new Upload({
-    client: s3,
-    params: { ...objectParams(bucket, file), Body: createReadStream(file.absPath) },
-    partSize: PART_SIZE,
-    queueSize: 4,
-    leavePartsOnError: false
+  const result = await uploadInParts(
+    s3,
+    objectParams(bucket, file),
+    { absPath: file.absPath, size: file.size, partMd5s: file.partMd5s },
+    signal
+  )
+  const etag = unquote(result.ETag) || (await headEtag(s3, bucket, file.key, signal))
+  if (etag === file.multipartEtag || isKms(result.ServerSideEncryption)) return etag
+  // What the store says of the object itself, for a store that leaves the encryption out of its
+  // answer to CompleteMultipartUpload.
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: file.key }), {
+    abortSignal: signal
   })
-  const result = await upload.done()
-  const etag = unquote(result.ETag)
-  // Without SSE-KMS, S3's multipart ETag is a function of the parts' MD5s: a mismatch means the
-  // bytes that arrived are not the bytes hashed (or the file changed during the deploy).
-  if (file.headers.sse !== 'aws:kms' && file.multipartEtag && etag !== file.multipartEtag) {
-    throw Object.assign(
-      new Error(
-        `the uploaded object's ETag ${etag} is not the expected ${file.multipartEtag}: the file changed while deploying, or was corrupted on the way`
-      ),
-      {
-        name: 'ChecksumMismatch'
-      }
-    )
-  }
-  return etag
+  if (isKms(head.ServerSideEncryption)) return etag
+  throw Object.assign(
+    new Error(
+      `the uploaded object's ETag ${etag || '(none)'} is not the expected ${file.multipartEtag}: the file changed while deploying, or was corrupted on the way`
+    ),
+    { name: 'ChecksumMismatch' }
+  )
 }
 
 /** New headers on an unchanged object, in place (CopyObject onto itself, REPLACE). Returns the ETag. */
 export async function updateHeaders(
   s3: S3Client,
   bucket: string,
-  file: SourceFile
+  file: SourceFile,
+  signal?: AbortSignal
 ): Promise<string> {
-  if (file.size > MAX_COPY_SIZE) return uploadFile(s3, bucket, file)
+  if (file.size > MAX_COPY_SIZE) return uploadFile(s3, bucket, file, undefined, signal)
   const result = await s3.send(
     new CopyObjectCommand({
       ...objectParams(bucket, file),
       CopySource: `${bucket}/${file.key.split('/').map(encodeURIComponent).join('/')}`,
       MetadataDirective: 'REPLACE'
-    })
+    }),
+    { abortSignal: signal }
   )
-  return unquote(result.CopyObjectResult?.ETag)
+  return unquote(result.CopyObjectResult?.ETag) || (await headEtag(s3, bucket, file.key, signal))
 }

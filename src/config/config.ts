@@ -36,6 +36,9 @@ export interface DeployConfig {
   failOnWaitTimeout: boolean
   outsideSymlinks: 'skip' | 'fail'
   region: string
+  /** An S3-compatible store's URL, for S3 requests only; undefined: the SDK's chain. */
+  endpoint: string | undefined
+  pathStyle: boolean
   concurrency: number
   outputsFile: string | undefined
   /** Set when a role is to be assumed with a web identity token. */
@@ -50,6 +53,8 @@ export interface DeployConfig {
   lockKey: string
   /** How long to wait for another deploy's lock; 0: not at all. */
   lockTimeoutSeconds: number
+  /** False: deploy without a lock, for a store that does not honour conditional writes. */
+  lock: boolean
   lease: LeaseSettings
 }
 
@@ -124,6 +129,8 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
       'fail'
     ] as const),
     region: parseRegion(raw.region, env),
+    endpoint: raw.endpoint === undefined ? undefined : parseEndpoint(raw.endpoint),
+    pathStyle: parseBoolean('path-style', get('path-style')),
     concurrency: parseInteger('concurrency', get('concurrency'), 1, MAX_CONCURRENCY),
     outputsFile:
       raw['outputs-file'] === undefined ? undefined : path.resolve(cwd, raw['outputs-file']),
@@ -137,6 +144,7 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
     manifestKey,
     lockKey,
     lockTimeoutSeconds: parseInteger('lock-timeout', get('lock-timeout'), 0, 24 * 3600),
+    lock: parseBoolean('lock', get('lock')),
     lease: leaseSettingsFor(parseTestLease(env))
   }
 }
@@ -411,6 +419,36 @@ function parseRegion(input: string | undefined, env: NodeJS.ProcessEnv): string 
     )
   }
   return value
+}
+
+/** An http(s) URL with a host and nothing else: the store's own, not a bucket's or an object's. */
+function parseEndpoint(value: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    // refused below
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.hostname === '') {
+    throw invalidInput(
+      'endpoint',
+      value,
+      'must be the URL of an S3-compatible store, such as https://<account-id>.r2.cloudflarestorage.com'
+    )
+  }
+  if (url.username || url.password) {
+    throw new InputError(
+      `Input 'endpoint' must not hold credentials: give them as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`
+    )
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+    throw invalidInput(
+      'endpoint',
+      value,
+      'must be the URL of the store alone, without a path (put the bucket in "bucket" and the folder in "prefix")'
+    )
+  }
+  return url.origin
 }
 
 function parseRole(raw: RawInputs, env: NodeJS.ProcessEnv): RoleConfig | undefined {

@@ -119,6 +119,13 @@ export const INPUTS = [
       'How long to wait, in seconds, while another deploy to the same bucket and prefix holds the lock; then fail, changing nothing. 0: fail at once.'
   },
   {
+    name: 'lock',
+    kind: 'boolean',
+    default: 'true',
+    description:
+      'Take a lock (with S3 conditional writes) so two deploys to the same bucket and prefix never mix their files. A deploy first makes sure the store honours conditional writes, and refuses otherwise. false: deploy without a lock, for a store that does not honour them (with a warning).'
+  },
+  {
     name: 'distribution-id',
     kind: 'string',
     default: '',
@@ -211,6 +218,21 @@ export const INPUTS = [
     placeholder: 'REGION',
     description:
       'AWS region of the bucket. Empty: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1.'
+  },
+  {
+    name: 'endpoint',
+    kind: 'string',
+    default: '',
+    placeholder: 'URL',
+    description:
+      'URL of an S3-compatible store (Cloudflare R2, MinIO, Ceph RGW, DigitalOcean Spaces, ...), e.g. https://<account-id>.r2.cloudflarestorage.com; for S3 requests only, never CloudFront. Empty: AWS S3 (or AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).'
+  },
+  {
+    name: 'path-style',
+    kind: 'boolean',
+    default: 'false',
+    description:
+      'Address the bucket in the path of the URL (https://host/bucket/key) rather than in its host name (https://bucket.host/key), as MinIO and most self-hosted stores need.'
   },
   {
     name: 'concurrency',

@@ -9,6 +9,8 @@ export interface FileDigest {
   size: number
   /** For files above the multipart threshold: the ETag their multipart upload will get. */
   multipartEtag?: string
+  /** And each part's MD5 (base64): the Content-MD5 of its upload, so S3 checks every part. */
+  partMd5s?: string[]
 }
 
 const CHUNK = 1024 * 1024
@@ -63,7 +65,12 @@ export async function hashFile(
   const md5 = hash.digest('hex')
   if (size <= MULTIPART_THRESHOLD) return { md5, size }
   if (inPart > 0) parts.push((part as Hash).digest())
-  return { md5, size, multipartEtag: multipartEtag(parts) }
+  return {
+    md5,
+    size,
+    multipartEtag: multipartEtag(parts),
+    partMd5s: parts.map(p => p.toString('base64'))
+  }
 }
 
 /**

@@ -41,6 +41,7 @@ class ScannedFile implements SourceFile {
   readonly size: number
   readonly md5: string
   readonly multipartEtag?: string
+  readonly partMd5s?: string[]
   constructor(
     private readonly root: string,
     readonly key: string,
@@ -52,6 +53,7 @@ class ScannedFile implements SourceFile {
     this.size = digest.size
     this.md5 = digest.md5
     if (digest.multipartEtag) this.multipartEtag = digest.multipartEtag
+    if (digest.partMd5s) this.partMd5s = digest.partMd5s
   }
 
   get absPath(): string {

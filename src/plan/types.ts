@@ -22,6 +22,8 @@ export interface SourceFile {
   md5: string
   /** The ETag a multipart upload of this file gets (files above the multipart threshold). */
   multipartEtag?: string
+  /** Each part's MD5 (base64), for the Content-MD5 of its upload (files above the threshold). */
+  partMd5s?: readonly string[]
   headers: ObjectHeaders
   /** Digest of `headers`: what the manifest records to notice a header-only change. */
   headersDigest: string

@@ -1,8 +1,6 @@
 import {
-  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  PutObjectCommand,
   type GetObjectCommandOutput,
   type HeadObjectCommandOutput,
   type S3Client
@@ -10,6 +8,7 @@ import {
 import type { LeaseObservation } from '../plan/lease'
 import { LOCK_METADATA, type StateObject } from './manifest'
 import { sendTimed } from './server-time'
+import { conditionalPut, ignoredConditions } from './conditional'
 
 /** What the lease object holds: whose it is. Its Last-Modified is the last renewal. */
 export interface LeaseRecord {
@@ -78,6 +77,14 @@ export async function headState(
   }
 }
 
+const leaseObject = (bucket: string, key: string, record: LeaseRecord) => ({
+  Bucket: bucket,
+  Key: key,
+  Body: JSON.stringify(record),
+  ContentType: 'application/json',
+  CacheControl: 'no-store'
+})
+
 /**
  * Writes the lease (a renewal when `ifMatch` is the ETag of the holder's previous write).
  * Returns the new ETag; a refused condition means another deploy has replaced it.
@@ -87,31 +94,20 @@ export async function writeLease(
   bucket: string,
   key: string,
   record: LeaseRecord,
-  ifMatch?: string
+  ifMatch?: string,
+  signal?: AbortSignal
 ): Promise<string> {
-  const result = await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: JSON.stringify(record),
-      ContentType: 'application/json',
-      CacheControl: 'no-store',
-      ...(ifMatch ? { IfMatch: ifMatch } : {})
-    })
-  )
-  return result.ETag ?? ''
+  return conditionalPut(s3, leaseObject(bucket, key, record), ifMatch ? { ifMatch } : undefined, {
+    signal
+  })
 }
 
-/**
- * Deletes an object only if it is still the one with this ETag (a conditional delete): the lease
- * after the lock was released, or the state object at the end of a removal. A deploy that wrote
- * it meanwhile keeps it.
- */
-export async function deleteObjectIfMatch(
+/** The conditions the store ignores, asked of the lease just written (see ignoredConditions). */
+export function leaseIgnoresConditions(
   s3: S3Client,
   bucket: string,
   key: string,
-  ifMatch: string
-): Promise<void> {
-  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: ifMatch }))
+  record: LeaseRecord
+): Promise<string[]> {
+  return ignoredConditions(s3, leaseObject(bucket, key, record))
 }

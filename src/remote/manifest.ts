@@ -1,10 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib'
-import {
-  GetObjectCommand,
-  PutObjectCommand,
-  type GetObjectCommandOutput,
-  type S3Client
-} from '@aws-sdk/client-s3'
+import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3'
 import {
   emptyManifest,
   MANIFEST_VERSION,
@@ -16,6 +11,7 @@ import {
 import { isAccessDenied } from '../aws/explain'
 import { describeCause } from '../errors'
 import { sendTimed } from './server-time'
+import { conditionalPut, type Condition } from './conditional'
 
 /** The metadata that names the lock's token, so a HEAD tells whether it is taken. */
 export const LOCK_METADATA = 'lock'
@@ -106,49 +102,30 @@ export async function readManifest(
   }
 }
 
-export interface WriteCondition {
-  /** Write only if the object still has this ETag. */
-  ifMatch?: string
-  /** Write only if there is no such object yet. */
-  ifNoneMatch?: boolean
-  /** The lock token to name in the metadata; none when the lock is free. */
-  lockToken?: string
-}
-
 /** Gzipped JSON, never cached: it is state, not content. Returns the new ETag. */
 export async function writeManifest(
   s3: S3Client,
   bucket: string,
   key: string,
   serialized: string,
-  condition: WriteCondition = {}
+  /** Unconditional only when deploying without a lock (lock: false). */
+  condition: Condition | undefined,
+  /** The lock token to name in the metadata; none when the lock is free. */
+  lockToken?: string,
+  signal?: AbortSignal
 ): Promise<string> {
-  const result = await s3.send(
-    new PutObjectCommand({
+  return conditionalPut(
+    s3,
+    {
       Bucket: bucket,
       Key: key,
       Body: gzipSync(serialized),
       ContentType: 'application/json',
       ContentEncoding: 'gzip',
       CacheControl: 'no-store',
-      ...(condition.lockToken ? { Metadata: { [LOCK_METADATA]: condition.lockToken } } : {}),
-      ...(condition.ifMatch ? { IfMatch: condition.ifMatch } : {}),
-      ...(condition.ifNoneMatch ? { IfNoneMatch: '*' } : {})
-    })
-  )
-  return result.ETag ?? ''
-}
-
-/**
- * A conditional write refused: the object changed (412 PreconditionFailed), another conditional
- * write raced ours (409 ConditionalRequestConflict), or it is gone (404 on If-Match).
- */
-export function isConditionFailed(err: unknown): boolean {
-  if (!(err instanceof Error)) return false
-  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
-  return (
-    ['PreconditionFailed', 'ConditionalRequestConflict', 'NoSuchKey'].includes(err.name) ||
-    status === 412 ||
-    status === 409
+      ...(lockToken ? { Metadata: { [LOCK_METADATA]: lockToken } } : {})
+    },
+    condition,
+    { signal }
   )
 }

@@ -11,10 +11,12 @@ import {
   lockStatus,
   type LockStatus
 } from '../plan/lease'
-import { deleteObjectIfMatch, headState, readLease, writeLease } from '../remote/lock'
-import { isConditionFailed, writeManifest, type StateObject } from '../remote/manifest'
+import { headState, leaseIgnoresConditions, readLease, writeLease } from '../remote/lock'
+import { writeManifest, type StateObject } from '../remote/manifest'
+import { conditionalDelete, isConditionFailed } from '../remote/conditional'
 import { attempt, describeCause } from '../errors'
 import { bucketOperation } from '../aws/explain'
+import { deleteKeys } from '../aws/delete'
 
 /** The lock could not be had, or was lost: a refusal, not a fault. */
 export class LockError extends Error {
@@ -159,10 +161,8 @@ export async function takeLock(
       config.bucket,
       config.manifestKey,
       serializeManifest(manifest),
-      {
-        ...(expected ? { ifMatch: expected.etag } : { ifNoneMatch: true }),
-        lockToken: manifest.lock.token
-      }
+      expected ? { ifMatch: expected.etag } : { ifNoneMatch: true },
+      manifest.lock.token
     )
   } catch (err) {
     if (isConditionFailed(err)) return undefined
@@ -179,10 +179,13 @@ export async function takeLock(
 }
 
 /**
- * Takes the lock (see takeLock) and starts its lease; `observed` is the lock as read while
- * planning, so that taking over a dead deploy's lock is said once. When another deploy got
- * there first, waits for it (up to `deadline`, then refuses, having changed nothing) and
- * returns undefined: the caller plans again from the bucket as that deploy left it.
+ * Takes the lock (see takeLock), starts its lease, and makes sure the store honours conditional
+ * writes, without which no lock holds: otherwise it releases the lock and refuses, before any
+ * file of the site is written. `observed` is the lock as read while planning, so that taking
+ * over a dead deploy's lock is said once; `read` the state object as read, restored on refusal.
+ * When another deploy got there first, waits for it (up to `deadline`, then refuses, having
+ * changed nothing) and returns undefined: the caller plans again from the bucket as that
+ * deploy left it.
  */
 export async function takeOrWait(
   config: DeployConfig,
@@ -190,7 +193,8 @@ export async function takeOrWait(
   manifest: Manifest & { lock: LockRecord },
   expected: StateObject | undefined,
   observed: LockStatus,
-  deadline: number
+  deadline: number,
+  read: Manifest
 ): Promise<LeaseHolder | undefined> {
   const clock = deps.clock ?? systemClock
   if (observed.state === 'expired') {
@@ -202,6 +206,28 @@ export async function takeOrWait(
   const etag = await takeLock(config, deps, manifest, expected)
   if (etag !== undefined) {
     const holder = await LeaseHolder.start(config, deps, manifest.lock, etag, takenAt)
+    const ignored = await attempt(
+      lockOperation(
+        config,
+        `Failed to check that the store honours conditional writes (on s3://${config.bucket}/${config.lockKey})`,
+        's3:PutObject',
+        config.lockKey
+      ),
+      leaseIgnoresConditions(deps.control ?? deps.s3, config.bucket, config.lockKey, {
+        token: manifest.lock.token,
+        holder: manifest.lock.holder,
+        since: manifest.lock.since
+      })
+    ).catch(async err => {
+      await holder.abandon(read, expected === undefined)
+      throw err
+    })
+    if (ignored.length > 0) {
+      await holder.abandon(read, expected === undefined)
+      throw new LockError(
+        `The store does not honour conditional writes: it accepted a write with ${ignored.join(' and ')} that S3 refuses, so no deploy can hold a lock on ${where(config)} and two deploys at once could mix their files. Nothing of the site was written. To deploy without a lock, knowingly, set the input 'lock' to false, and queue deploys with 'concurrency:' (GitHub) or 'resource_group:' (GitLab).`
+      )
+    }
     deps.log.info(`Took the lock on ${where(config)} (${manifest.lock.holder}).`)
     return holder
   }
@@ -247,9 +273,9 @@ export class LeaseHolder {
     takenAt: number
   ): Promise<LeaseHolder> {
     const holder = new LeaseHolder(config, deps, record, stateEtag, takenAt)
-    // Taking the lock was the holder's first sign of life: its lease is written meanwhile, while
-    // the deploy goes on (every later renewal waits for this one).
+    // Its first lease replaces any earlier holder's, before this deploy writes anything.
     holder.renewing = holder.renew(false).finally(() => (holder.renewing = undefined))
+    await holder.renewing
     // Real timers: renewals must go on while the event loop is busy with uploads. unref, so a
     // forgotten stop() never keeps the process alive.
     holder.timer = setInterval(() => void holder.renewOnce(), config.lease.renewEveryMs)
@@ -318,10 +344,14 @@ export class LeaseHolder {
   async writeState(manifest: Manifest, keepLock: boolean): Promise<void> {
     const text = serializeManifest(keepLock ? { ...manifest, lock: this.record } : manifest)
     this.stateEtag = await this.onState('write', 's3:PutObject', control =>
-      writeManifest(control, this.config.bucket, this.config.manifestKey, text, {
-        ifMatch: this.stateEtag,
-        ...(keepLock ? { lockToken: this.record.token } : {})
-      })
+      writeManifest(
+        control,
+        this.config.bucket,
+        this.config.manifestKey,
+        text,
+        { ifMatch: this.stateEtag },
+        keepLock ? this.record.token : undefined
+      )
     )
   }
 
@@ -390,13 +420,29 @@ export class LeaseHolder {
   }
 
   /**
+   * Gives the lock up before anything of the site was written: the state object goes back to
+   * what was read (or goes, when there was none), and the lease goes. Never throws.
+   */
+  async abandon(read: Manifest, wasAbsent: boolean): Promise<void> {
+    try {
+      if (wasAbsent) await this.deleteState()
+      else {
+        await this.writeState(read, false)
+        await this.release()
+      }
+    } catch (err) {
+      this.deps.log.warning(`Could not release the lock: ${(err as Error).message}`)
+    }
+  }
+
+  /**
    * The end of a removal: deletes the state object (only if it is still the one this deploy
    * wrote), then the lease. Nothing of this action is left under the prefix.
    */
   async deleteState(): Promise<void> {
     this.check()
     await this.onState('delete', 's3:DeleteObject', control =>
-      deleteObjectIfMatch(control, this.config.bucket, this.config.manifestKey, this.stateEtag)
+      conditionalDelete(control, this.config.bucket, this.config.manifestKey, this.stateEtag)
     )
     await this.release()
   }
@@ -411,7 +457,7 @@ export class LeaseHolder {
     await this.renewing
     if (!this.leaseEtag) return
     try {
-      await deleteObjectIfMatch(
+      await conditionalDelete(
         this.deps.control ?? this.deps.s3,
         this.config.bucket,
         this.config.lockKey,
@@ -420,5 +466,83 @@ export class LeaseHolder {
     } catch (err) {
       this.deps.log.debug(`Left the lease object in place: ${describeCause(err)}`)
     }
+  }
+}
+
+/** What a deploy holds while it writes: the lock's lease, or, with `lock: false`, nothing. */
+export type StateKeeper = Pick<
+  LeaseHolder,
+  'check' | 'confirm' | 'finish' | 'releaseAfterFailure' | 'stop' | 'deleteState'
+>
+
+/**
+ * `lock: false`, for stores that do not honour conditional writes: no lock and no lease, and the
+ * state object written as it is, at the start (with this deploy's pending paths) and at the end.
+ * Two such deploys at once may mix their files: said once, as a warning.
+ */
+export class Unlocked implements StateKeeper {
+  private constructor(
+    private readonly config: DeployConfig,
+    private readonly deps: DeployDeps
+  ) {}
+
+  static async start(config: DeployConfig, deps: DeployDeps, manifest: Manifest) {
+    deps.log.warning(
+      `Deploying without a lock (lock: false): a deploy to ${where(config)} at the same time could mix its files with this one's. Queue deploys with 'concurrency:' (GitHub) or 'resource_group:' (GitLab).`
+    )
+    const unlocked = new Unlocked(config, deps)
+    await unlocked.write(manifest)
+    return unlocked
+  }
+
+  private write(manifest: Manifest): Promise<string> {
+    return attempt(
+      lockOperation(
+        this.config,
+        `Failed to write the state object s3://${this.config.bucket}/${this.config.manifestKey}`,
+        's3:PutObject',
+        this.config.manifestKey
+      ),
+      writeManifest(
+        this.deps.control ?? this.deps.s3,
+        this.config.bucket,
+        this.config.manifestKey,
+        serializeManifest(manifest),
+        undefined
+      )
+    )
+  }
+
+  check(): void {
+    if (this.deps.signal?.aborted) throw new CancelledError()
+  }
+
+  async confirm(): Promise<void> {
+    this.check()
+  }
+
+  async finish(manifest: Manifest): Promise<void> {
+    await this.write(manifest)
+  }
+
+  async releaseAfterFailure(manifest: Manifest): Promise<void> {
+    await this.write(manifest).catch(err =>
+      this.deps.log.warning(`Could not record the state: ${(err as Error).message}`)
+    )
+  }
+
+  stop(): void {}
+
+  async deleteState(): Promise<void> {
+    this.check()
+    await attempt(
+      lockOperation(
+        this.config,
+        `Failed to delete the state object s3://${this.config.bucket}/${this.config.manifestKey}`,
+        's3:DeleteObject',
+        this.config.manifestKey
+      ),
+      deleteKeys(this.deps.control ?? this.deps.s3, this.config.bucket, [this.config.manifestKey])
+    )
   }
 }
