@@ -3,6 +3,10 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { absolutePath, insideOf, walkSource } from '../../src/local/walk'
 import { makeSite } from '../helpers/site'
+import { testOn } from '../helpers/platforms'
+
+/** Names as bytes: macOS volumes refuse a name that is not UTF-8, and Windows names are UTF-16. */
+const withByteNames = testOn('linux')
 
 /** When set, the walk sees real paths through it (a source mounted elsewhere). */
 let mockRealPaths: ((real: string) => string) | undefined
@@ -57,33 +61,39 @@ describe('walkSource', () => {
     expect(skippedLinks.find(s => s.relPath === 'leak.txt')!.reason).toContain('outside the source')
   })
 
-  test('a name that is not UTF-8 is reported by its folder and bytes, and never walked into', async () => {
-    const root = await makeSite({ 'index.html': 'home', 'menu/a.html': 'a' })
-    // Latin-1 names, as unpacked from an old archive; a real U+FFFD in a UTF-8 name is fine.
-    const bytesPath = (...parts: (string | number[])[]) =>
-      Buffer.concat(parts.map(p => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))))
-    await writeFile(bytesPath(root, '/menu/caf', [0xe9], '.html'), 'x')
-    await mkdir(bytesPath(root, '/r', [0xe9], 'sum', [0xe9]))
-    await writeFile(bytesPath(root, '/r', [0xe9], 'sum', [0xe9], '/cv.pdf'), 'x')
-    await writeFile(path.join(root, 'menu', 'odd\ufffd.html'), 'x')
-    // A link with a UTF-8 name into that folder is followed like any other.
-    await symlink(bytesPath(root, '/r', [0xe9], 'sum', [0xe9]), path.join(root, 'cv'))
+  withByteNames(
+    'a name that is not UTF-8 is reported by its folder and bytes, and never walked into',
+    async () => {
+      const root = await makeSite({ 'index.html': 'home', 'menu/a.html': 'a' })
+      // Latin-1 names, as unpacked from an old archive; a real U+FFFD in a UTF-8 name is fine.
+      const bytesPath = (...parts: (string | number[])[]) =>
+        Buffer.concat(parts.map(p => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))))
+      await writeFile(bytesPath(root, '/menu/caf', [0xe9], '.html'), 'x')
+      await mkdir(bytesPath(root, '/r', [0xe9], 'sum', [0xe9]))
+      await writeFile(bytesPath(root, '/r', [0xe9], 'sum', [0xe9], '/cv.pdf'), 'x')
+      await writeFile(path.join(root, 'menu', 'odd\ufffd.html'), 'x')
+      // A link with a UTF-8 name into that folder is followed like any other.
+      await symlink(bytesPath(root, '/r', [0xe9], 'sum', [0xe9]), path.join(root, 'cv'))
 
-    const { files, nonUtf8Names } = await walkSource(root)
-    expect(files).toEqual(['cv/cv.pdf', 'index.html', 'menu/a.html', 'menu/odd\ufffd.html'])
-    expect(nonUtf8Names.map(n => [n.folder, Buffer.from(n.bytes).toString('latin1')])).toEqual([
-      ['', 'résumé'],
-      ['menu', 'café.html']
-    ])
-  })
+      const { files, nonUtf8Names } = await walkSource(root)
+      expect(files).toEqual(['cv/cv.pdf', 'index.html', 'menu/a.html', 'menu/odd\ufffd.html'])
+      expect(nonUtf8Names.map(n => [n.folder, Buffer.from(n.bytes).toString('latin1')])).toEqual([
+        ['', 'résumé'],
+        ['menu', 'café.html']
+      ])
+    }
+  )
 
-  test('a source of nothing but a name that is not UTF-8 is not called empty', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'latin1-'))
-    await writeFile(Buffer.concat([Buffer.from(`${root}/`), Buffer.from([0xff])]), 'x')
-    const { files, nonUtf8Names } = await walkSource(root)
-    expect(files).toEqual([])
-    expect(nonUtf8Names).toHaveLength(1)
-  })
+  withByteNames(
+    'a source of nothing but a name that is not UTF-8 is not called empty',
+    async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), 'latin1-'))
+      await writeFile(Buffer.concat([Buffer.from(`${root}/`), Buffer.from([0xff])]), 'x')
+      const { files, nonUtf8Names } = await walkSource(root)
+      expect(files).toEqual([])
+      expect(nonUtf8Names).toHaveLength(1)
+    }
+  )
 
   test('a missing, non-folder or empty source is refused, naming the input', async () => {
     const parent = await mkdtemp(path.join(os.tmpdir(), 'src-'))
@@ -118,14 +128,15 @@ describe('a source at the root of a filesystem', () => {
     }
   )
 
-  test('a walk of a source at /: links in it are followed, none leads outside', async () => {
+  test('a walk of a source at / (C:\\ on Windows): links in it are followed, none leads outside', async () => {
     const root = await makeSite({ 'real/page.html': 'p', 'real/deep/a.css': 'a' })
     await symlink(path.join(root, 'real', 'page.html'), path.join(root, 'alias.html'))
     await symlink(path.join(root, 'real'), path.join(root, 'mirror'))
     await symlink(root, path.join(root, 'real', 'loop'))
-    // The real paths as if `root` were mounted at /.
+    // The real paths as if `root` were the root of its filesystem.
     const realRoot = await realpath(root)
-    mockRealPaths = real => `/${path.relative(realRoot, real).split(path.sep).join('/')}`
+    const fsRoot = path.parse(realRoot).root
+    mockRealPaths = real => path.join(fsRoot, path.relative(realRoot, real))
     try {
       const { files, skippedLinks } = await walkSource(root)
       expect(files).toEqual([

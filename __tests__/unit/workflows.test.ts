@@ -11,13 +11,14 @@ import * as path from 'node:path'
 import { parse } from 'yaml'
 
 const root = path.resolve(__dirname, '../..')
-const validator = path.join(root, 'node_modules', '.bin', 'action-validator')
+// Its script run by node: .bin/action-validator is a .cmd on Windows, which needs a shell.
+const validator = path.join(root, 'node_modules', '@action-validator', 'cli', 'cli.mjs')
 const dir = path.join(root, '.github', 'workflows')
 const files = readdirSync(dir).filter(f => f.endsWith('.yml'))
 const workflow = (name: string) => parse(readFileSync(path.join(dir, name), 'utf8'))
 
 function validate(file: string) {
-  const run = spawnSync(validator, [file], { encoding: 'utf8' })
+  const run = spawnSync(process.execPath, [validator, file], { encoding: 'utf8' })
   return { code: run.status, errors: `${run.stdout}${run.stderr}` }
 }
 
