@@ -250,7 +250,7 @@ describe('names stored decomposed (NFD), as macOS volumes may', () => {
       'index.html': 'home'
     })
     if (!(await keepsBoth())) {
-      // A macOS volume cannot hold both names: the second write was the first file.
+      // A macOS volume cannot hold both names: the second write went to the first file.
       const { files } = await walkSource(root, { nfc: true })
       expect(files).toEqual([
         nfc('café.html'),
@@ -268,8 +268,9 @@ describe('names stored decomposed (NFD), as macOS volumes may', () => {
       nfd('menü/b.html'),
       nfc('menü/a.html')
     ])
+    const shownRoot = root.replace(/\\/g, '\\\\') // Windows' \ escaped, for $'…'
     await expect(walkSource(root, { nfc: true })).rejects.toThrow(
-      `Input 'source' has files whose names differ only in Unicode normalization (an accent stored composed, NFC, or decomposed, NFD), which would be published at one S3 key, as names are published composed (NFC) on macOS: '${nfc('café.html')}' from $'caf\\u00e9.html' and $'cafe\\u0301.html'; '${nfc('menü/a.html')}' from $'men\\u00fc/a.html' and $'menu\\u0308/a.html'. Nothing was changed. Keep one file of each, e.g. rm $'${root}/cafe\\u0301.html'.`
+      `Input 'source' has files whose names differ only in Unicode normalization (an accent stored composed, NFC, or decomposed, NFD), which would be published at one S3 key, as names are published composed (NFC) on macOS: '${nfc('café.html')}' from $'caf\\u00e9.html' and $'cafe\\u0301.html'; '${nfc('menü/a.html')}' from $'men\\u00fc/a.html' and $'menu\\u0308/a.html'. Nothing was changed. Keep one file of each, e.g. rm $'${shownRoot}/cafe\\u0301.html'.`
     )
   })
 })
