@@ -26,33 +26,62 @@ const TOOLS = [
     install: 'apt-get install rsync (Debian, Ubuntu) or brew install rsync (macOS)',
     apt: 'rsync'
   },
+  // Debian's packages, on Linux: the end-to-end suite runs there only.
   ...['ceph-mon', 'ceph-osd', 'radosgw'].map(command => ({
     command,
     why: 'Ceph RGW, the real S3-compatible store of the end-to-end tests',
     install: 'apt-get install ceph-mon ceph-osd radosgw (Debian, Ubuntu)',
-    apt: command
+    apt: command,
+    platforms: ['linux']
   }))
 ]
 
+/**
+ * The names `command` may have on disk. On Windows a program is found by the extensions in
+ * PATHEXT (pip installs moto_server.exe, aws.cmd): a name without one is not run.
+ */
+function candidateNames(command, platform, pathExt) {
+  if (platform !== 'win32') return [command]
+  const extensions = (pathExt || '.COM;.EXE;.BAT;.CMD').split(';').filter(ext => ext !== '')
+  const names = extensions.map(ext => command + ext.toLowerCase())
+  // A name given with its extension (node.exe) is also taken as it is.
+  return extensions.some(ext => command.toLowerCase().endsWith(ext.toLowerCase()))
+    ? [command, ...names]
+    : names
+}
+
 /** The executable `command` on `searchPath` (a PATH value), or undefined. */
-function findOnPath(command, searchPath) {
+function findOnPath(
+  command,
+  searchPath,
+  { platform = process.platform, pathExt = process.env.PATHEXT } = {}
+) {
+  const names = candidateNames(command, platform, pathExt)
   for (const dir of (searchPath ?? '').split(path.delimiter)) {
     if (dir === '') continue
-    const file = path.join(dir, command)
-    try {
-      if (!statSync(file).isFile()) continue
-      accessSync(file, constants.X_OK)
-      return file
-    } catch {
-      // not here
+    for (const name of names) {
+      const file = path.join(dir, name)
+      try {
+        if (!statSync(file).isFile()) continue
+        // On Windows, X_OK only checks that the file exists.
+        accessSync(file, constants.X_OK)
+        return file
+      } catch {
+        // not here
+      }
     }
   }
   return undefined
 }
 
 /** The tools that are not on PATH. */
-function missingTools(env) {
-  return TOOLS.filter(tool => !findOnPath(tool.command, env.PATH))
+function missingTools(env, platform = process.platform) {
+  const options = { platform, pathExt: env.PATHEXT }
+  return TOOLS.filter(
+    tool =>
+      (!tool.platforms || tool.platforms.includes(platform)) &&
+      !findOnPath(tool.command, env.PATH, options)
+  )
 }
 
 /**
@@ -89,13 +118,14 @@ function missingMessage(missing) {
 /** 0 when every tool is there (after installing what can be), else 1 with the message on stderr. */
 function checkTestTools({
   env = process.env,
+  platform = process.platform,
   isRoot = process.getuid?.() === 0,
   log = console.log,
   error = console.error
 } = {}) {
-  let missing = missingTools(env)
+  let missing = missingTools(env, platform)
   if (missing.length > 0 && installFromDebian(missing, env, isRoot, log))
-    missing = missingTools(env)
+    missing = missingTools(env, platform)
   if (missing.length > 0) {
     error(missingMessage(missing))
     return 1

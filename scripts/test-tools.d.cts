@@ -8,11 +8,13 @@ export interface Tool {
 export declare const TOOLS: readonly Tool[]
 export declare function findOnPath(
   command: string,
-  searchPath: string | undefined
+  searchPath: string | undefined,
+  options?: { platform?: NodeJS.Platform; pathExt?: string }
 ): string | undefined
-export declare function missingTools(env: NodeJS.ProcessEnv): Tool[]
+export declare function missingTools(env: NodeJS.ProcessEnv, platform?: NodeJS.Platform): Tool[]
 export declare function checkTestTools(options?: {
   env?: NodeJS.ProcessEnv
+  platform?: NodeJS.Platform
   isRoot?: boolean
   log?: (line: string) => void
   error?: (line: string) => void

@@ -49,20 +49,20 @@ export async function execute(
 }
 
 /**
- * A cancelled job (GitHub sends SIGINT, then SIGTERM; GitLab SIGTERM) stops starting new writes,
- * releases the lock and reports; a second signal, or 8 s, ends the process at once.
+ * A cancelled job (GitHub sends SIGINT, then SIGTERM; on Windows, Ctrl-C then Ctrl-Break, which
+ * Node calls SIGBREAK; GitLab SIGTERM) stops starting new writes, releases the lock and reports;
+ * a second signal, or 8 s, ends the process at once.
  */
 function onCancelSignal(platform: Platform, cancel: AbortController): () => void {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGBREAK'] as const
   const handler = (signal: NodeJS.Signals) => {
     if (cancel.signal.aborted) process.exit(130)
     platform.warning(`Received ${signal}: stopping, and releasing the lock.`)
     cancel.abort()
     setTimeout(() => process.exit(130), 8000).unref()
   }
-  process.on('SIGINT', handler)
-  process.on('SIGTERM', handler)
+  for (const signal of signals) process.on(signal, handler)
   return () => {
-    process.off('SIGINT', handler)
-    process.off('SIGTERM', handler)
+    for (const signal of signals) process.off(signal, handler)
   }
 }

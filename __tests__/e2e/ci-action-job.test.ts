@@ -3,9 +3,10 @@
  * bash -eo pipefail, its `uses: ./` steps as the runner runs the action (INPUT_* variables,
  * GITHUB_OUTPUT), its expressions resolved from the job's env and the steps' outputs. The job's
  * own moto_server step (pip install, port 5000) is the one thing replaced: by this file's
- * moto_server, through AWS_ENDPOINT_URL.
+ * moto_server, through AWS_ENDPOINT_URL, and the venv's Python that step leaves in PY by a
+ * stand-in that runs `-m awscli` as the aws CLI on PATH.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { parse } from 'yaml'
@@ -33,10 +34,19 @@ async function bash(script: string, cwd: string, env: NodeJS.ProcessEnv) {
   return { code, log: `${stdout}${stderr}` }
 }
 
+/** A `python` that knows one module, awscli: the aws CLI on PATH. */
+async function pythonForAwsCli(): Promise<string> {
+  const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'ci-python-')), 'python')
+  const script = '[ "$1 $2" = "-m awscli" ] || { echo "not a stand-in for: $*" >&2; exit 2; }'
+  await writeFile(file, `#!/bin/sh\n${script}\nshift 2\nexec aws "$@"\n`)
+  await chmod(file, 0o755)
+  return file
+}
+
 test("ci.yml's action job passes here: deploy, check the outputs, deploy again, nothing changed", async () => {
   const workflow = parse(await readFile(path.join(ROOT, '.github/workflows/ci.yml'), 'utf8'))
   const job = workflow.jobs.action as { env: Record<string, string>; steps: Step[] }
-  const jobEnv = { ...job.env, AWS_ENDPOINT_URL: moto.endpoint }
+  const jobEnv = { ...job.env, AWS_ENDPOINT_URL: moto.endpoint, PY: await pythonForAwsCli() }
   const workspace = await mkdtemp(path.join(os.tmpdir(), 'ci-workspace-'))
   const outputs: Record<string, Record<string, string>> = {}
   const resolve = (value: string) =>
@@ -53,7 +63,7 @@ test("ci.yml's action job passes here: deploy, check the outputs, deploy again, 
   for (const step of job.steps) {
     const label = step.name ?? step.uses ?? '?'
     if (step.uses?.startsWith('actions/checkout@')) continue // uses: ./ runs this tree's dist/
-    if (step.run?.includes('moto_server" -H 127.0.0.1 -p 5000')) continue // this file's moto
+    if (step.run?.includes('-m moto.server -H 127.0.0.1 -p 5000')) continue // this file's moto
     const stepEnv = Object.fromEntries(
       Object.entries(step.env ?? {}).map(([k, v]) => [k, resolve(String(v))])
     )

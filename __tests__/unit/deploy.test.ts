@@ -646,14 +646,18 @@ test('more deletions than max-deletes: refused after the plan is shown, before a
 })
 
 test('a link out of the source: skipped with a warning, or with outside-symlinks: fail, refused', async () => {
-  const { symlink } = await import('node:fs/promises')
+  const { mkdtemp, realpath, symlink } = await import('node:fs/promises')
+  const { tmpdir } = await import('node:os')
+  const path = await import('node:path')
   const cfg = await config()
-  await symlink('/etc', `${cfg.source}/etc`)
+  // A real path (macOS's /var/folders is /private/var/folders), as the warning names it.
+  const outside = await realpath(await mkdtemp(path.join(tmpdir(), 'outside-')))
+  await symlink(outside, path.join(cfg.source, 'etc'))
   const result = emptyResult(true)
   await deploy({ ...cfg, dryRun: true }, { s3, cloudfront, log, env: {} }, result)
   expect(result.plan!.uploads.map(u => u.file.key).filter(k => k.startsWith('etc'))).toEqual([])
   expect(log.lines).toContain(
-    'warning: Skipped symbolic link etc: leads outside the source, to /etc; it is not published.'
+    `warning: Skipped symbolic link etc: leads outside the source, to ${outside}; it is not published.`
   )
 
   await expect(
@@ -663,7 +667,7 @@ test('a link out of the source: skipped with a warning, or with outside-symlinks
       emptyResult(false)
     )
   ).rejects.toThrow(
-    "Symbolic link 'etc' leads outside the source, to /etc; outside-symlinks is 'fail'."
+    `Symbolic link 'etc' leads outside the source, to ${outside}; outside-symlinks is 'fail'.`
   )
   expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0)
 })

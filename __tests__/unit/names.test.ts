@@ -1,4 +1,4 @@
-import { describeNonUtf8Names, escapeName, isUtf8 } from '../../src/plan/names'
+import { describeNameClashes, describeNonUtf8Names, escapeName, isUtf8 } from '../../src/plan/names'
 
 const bytes = (...b: number[]) => Uint8Array.from(b)
 const utf8 = (text: string) => new TextEncoder().encode(text)
@@ -81,6 +81,24 @@ describe('describeNonUtf8Names', () => {
     const message = describeNonUtf8Names('/s', names)
     expect(message).toContain(
       "has 7 names that are not valid UTF-8 (other bytes shown as \\xHH), and S3 keys must be UTF-8: in the top folder: \\xff; in folder 'a': 0\\xe9, 1\\xe9, 2\\xe9, 3\\xe9; and 2 more. Nothing was changed. Rename them to UTF-8, e.g. mv $'/s/\\xff' $'/s/'<new name>"
+    )
+  })
+})
+
+describe('describeNameClashes', () => {
+  test('each key with its names on disk as code points; the first five, then a count', () => {
+    const clash = (name: string) => ({
+      relPath: name.normalize('NFC'),
+      onDisk: [name.normalize('NFC'), name.normalize('NFD')]
+    })
+    // Hangul decomposes into jamo; an emoji (above U+FFFF) is shown as \U; ' and \ escaped.
+    const clashes = ['한.html', "it's é 😀.txt", ...'abcde'.split('').map(c => `${c}é`)].map(clash)
+    const message = describeNameClashes("/s/my 'site'", clashes)
+    expect(message).toContain(
+      "at one S3 key, as names are published composed (NFC) on macOS: '한.html' from $'\\ud55c.html' and $'\\u1112\\u1161\\u11ab.html'; 'it's é 😀.txt' from $'it\\'s \\u00e9 \\U0001f600.txt' and $'it\\'s e\\u0301 \\U0001f600.txt'; 'aé' from"
+    )
+    expect(message).toContain(
+      "; and 2 more. Nothing was changed. Keep one file of each, e.g. rm $'/s/my \\'site\\'/\\u1112\\u1161\\u11ab.html'."
     )
   })
 })

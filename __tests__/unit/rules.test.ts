@@ -25,6 +25,38 @@ describe('globMatcher', () => {
   })
 })
 
+describe('globMatcher on every OS', () => {
+  /** A module as loaded on `platform`: minimatch reads process.platform when it loads. */
+  async function loadOn<T>(platform: NodeJS.Platform, load: () => Promise<T>): Promise<T> {
+    const real = Object.getOwnPropertyDescriptor(process, 'platform')!
+    Object.defineProperty(process, 'platform', { ...real, value: platform })
+    try {
+      let loaded: T | undefined
+      await jest.isolateModulesAsync(async () => void (loaded = await load()))
+      return loaded as T
+    } finally {
+      Object.defineProperty(process, 'platform', real)
+    }
+  }
+
+  test.each<NodeJS.Platform>(['win32', 'darwin', 'linux'])(
+    'on %s, a key with a backslash is judged as on Linux: `\\` is part of the name',
+    async platform => {
+      const { minimatch } = await loadOn(platform, () => import('minimatch'))
+      // The simulation is live: minimatch's own default is the OS's.
+      expect(minimatch('a\\b.html', 'a/*')).toBe(platform === 'win32')
+      const match = await loadOn(platform, () => import('../../src/plan/match'))
+      const filter = await loadOn(platform, () => import('../../src/plan/filter'))
+      expect(match.globMatcher('a/*')('a\\b.html')).toBe(false)
+      expect(match.globMatcher('*.html')('a\\b.html')).toBe(true)
+      expect(match.globMatcher('a\\\\b.html')('a\\b.html')).toBe(true)
+      // delete with exclude 'a/*': the bucket's `a\b.html` is in scope (deleted) on every OS.
+      expect(filter.createFilter('', 'a/*')('a\\b.html')).toBe(true)
+      expect(filter.createFilter('', 'a/*')('a/b.html')).toBe(false)
+    }
+  )
+})
+
 describe('parseRules', () => {
   const cc = (text: string) => parseRules('cache-control', text, checkCacheControl)
 

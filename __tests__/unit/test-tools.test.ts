@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process'
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { checkTestTools } from '../../scripts/test-tools.cjs'
+import { checkTestTools, findOnPath } from '../../scripts/test-tools.cjs'
+import { testOn } from '../helpers/platforms'
 
 const SCRIPT = path.resolve(__dirname, '../../scripts/test-tools.cjs')
 /** Ceph RGW's daemons, present in every PATH below unless a test is about them. */
@@ -20,10 +21,15 @@ function pathWith(...commands: string[]): string {
   return dir
 }
 
+/** A shell script; on Windows, named as a program there (only found, never run). */
 function executable(dir: string, name: string, body: string): void {
-  writeFileSync(path.join(dir, name), `#!/bin/sh\n${body}\n`)
-  chmodSync(path.join(dir, name), 0o755)
+  const file = path.join(dir, process.platform === 'win32' ? `${name}.cmd` : name)
+  writeFileSync(file, `#!/bin/sh\n${body}\n`)
+  chmodSync(file, 0o755)
 }
+
+/** The apt-get stand-in is a shell script: Windows has no /bin/sh to run it (nor apt-get). */
+const withShell = testOn('linux', 'darwin')
 
 /** An apt-get that logs its arguments; `install` puts an rsync next to it, unless told to fail. */
 function fakeAptGet(dir: string, { fail = false } = {}): string {
@@ -82,7 +88,7 @@ test('nothing there: each tool is named with how to install it', () => {
   )
 })
 
-test('as root with apt-get: rsync is installed from Debian, then the check passes', () => {
+withShell('as root with apt-get: rsync is installed from Debian, then the check passes', () => {
   const dir = pathWith('moto_server', 'aws', ...CEPH)
   const aptLog = fakeAptGet(dir)
   const out = capture()
@@ -103,7 +109,7 @@ test('not root: apt-get is not tried, rsync is reported missing', () => {
   expect(out.lines.error.join('\n')).toContain('  - rsync (')
 })
 
-test('apt-get fails: said so, and rsync is reported missing', () => {
+withShell('apt-get fails: said so, and rsync is reported missing', () => {
   const dir = pathWith('moto_server', 'aws', ...CEPH)
   fakeAptGet(dir, { fail: true })
   const out = capture()
@@ -119,4 +125,43 @@ test('pip tools are never installed by the check (no registry but npm and Debian
   expect(checkTestTools({ env: { PATH: dir }, isRoot: true, ...out })).toBe(1)
   expect(() => readFileSync(aptLog)).toThrow()
   expect(out.lines.error.join('\n')).toMatch(/moto_server[\s\S]*aws/)
+})
+
+describe('on Windows, programs are found by PATHEXT', () => {
+  /** A folder holding files with these names (pip on Windows installs .exe and .cmd). */
+  function folderWith(...names: string[]): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tools-pathext-'))
+    for (const name of names) writeFileSync(path.join(dir, name), '')
+    if (process.platform !== 'win32')
+      for (const name of names) chmodSync(path.join(dir, name), 0o755)
+    return dir
+  }
+
+  test('moto_server.exe, aws.cmd and rsync.exe count as moto_server, aws and rsync', () => {
+    const dir = folderWith('moto_server.exe', 'aws.cmd', 'rsync.exe')
+    const out = capture()
+    const env = { PATH: dir, PATHEXT: '.COM;.EXE;.BAT;.CMD' }
+    expect(checkTestTools({ env, platform: 'win32', isRoot: false, ...out })).toBe(0)
+    expect(out.lines.error).toEqual([])
+    expect(findOnPath('aws', dir, { platform: 'win32', pathExt: env.PATHEXT })).toBe(
+      path.join(dir, 'aws.cmd')
+    )
+  })
+
+  test('only the extensions in PATHEXT (or its default without it); a bare name is not a program', () => {
+    const dir = folderWith('moto_server', 'aws.ps1', 'rsync.exe')
+    expect(findOnPath('moto_server', dir, { platform: 'win32', pathExt: '.EXE' })).toBeUndefined()
+    expect(findOnPath('aws', dir, { platform: 'win32', pathExt: '.EXE;.CMD' })).toBeUndefined()
+    expect(findOnPath('aws', dir, { platform: 'win32', pathExt: '.EXE;.PS1' })).toBe(
+      path.join(dir, 'aws.ps1')
+    )
+    expect(findOnPath('rsync', dir, { platform: 'win32', pathExt: undefined })).toBe(
+      path.join(dir, 'rsync.exe')
+    )
+    expect(findOnPath('rsync.exe', dir, { platform: 'win32', pathExt: '.EXE' })).toBe(
+      path.join(dir, 'rsync.exe')
+    )
+    // Elsewhere the name is the name.
+    expect(findOnPath('rsync', dir, { platform: 'linux', pathExt: '.EXE' })).toBeUndefined()
+  })
 })

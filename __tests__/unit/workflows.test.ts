@@ -11,13 +11,14 @@ import * as path from 'node:path'
 import { parse } from 'yaml'
 
 const root = path.resolve(__dirname, '../..')
-const validator = path.join(root, 'node_modules', '.bin', 'action-validator')
+// Its script run by node: .bin/action-validator is a .cmd on Windows, which needs a shell.
+const validator = path.join(root, 'node_modules', '@action-validator', 'cli', 'cli.mjs')
 const dir = path.join(root, '.github', 'workflows')
 const files = readdirSync(dir).filter(f => f.endsWith('.yml'))
 const workflow = (name: string) => parse(readFileSync(path.join(dir, name), 'utf8'))
 
 function validate(file: string) {
-  const run = spawnSync(validator, [file], { encoding: 'utf8' })
+  const run = spawnSync(process.execPath, [validator, file], { encoding: 'utf8' })
   return { code: run.status, errors: `${run.stdout}${run.stderr}` }
 }
 
@@ -106,9 +107,31 @@ describe('ci.yml', () => {
     expect(requirements).toMatch(/^awscli==\S+$/m)
   })
 
+  test('the unit tests and the action job on Linux, Windows and macOS; the e2e suite on Linux', () => {
+    const oses = ['ubuntu-latest', 'windows-latest', 'macos-latest']
+    for (const id of ['unit', 'action']) {
+      const job = ci.jobs[id]
+      expect([id, job['runs-on'], job.strategy]).toEqual([
+        id,
+        '${{ matrix.os }}',
+        { 'fail-fast': false, matrix: { os: oses } }
+      ])
+    }
+    expect(runs('unit').trim()).toBe('npm ci\nnpm run test:unit')
+    // Every run: step of the action job is a bash script, Windows included (Git Bash).
+    expect(ci.jobs.action.defaults).toEqual({ run: { shell: 'bash' } })
+    expect(ci.jobs.test['runs-on']).toBe('ubuntu-latest')
+    expect(runs('test')).toMatch(/\nnpm test$/)
+  })
+
+  test('npm run test:unit is plain jest, which runs the same from any shell', () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
+    expect(pkg.scripts['test:unit']).toBe('jest __tests__/unit')
+  })
+
   test('runs the action itself (uses: ./) against a moto_server started before, and checks its outputs', () => {
     const steps = ci.jobs.action.steps as Step[]
-    const start = steps.findIndex(s => s.run?.includes('moto_server" -H 127.0.0.1 -p 5000'))
+    const start = steps.findIndex(s => s.run?.includes('-m moto.server -H 127.0.0.1 -p 5000'))
     const deploys = steps.flatMap((s, i) => (s.uses === './' ? [i] : []))
     expect(deploys).toHaveLength(2)
     expect(start).toBeGreaterThanOrEqual(0)

@@ -43,7 +43,7 @@ class ScannedFile implements SourceFile {
   readonly multipartEtag?: string
   readonly partMd5s?: string[]
   constructor(
-    private readonly root: string,
+    protected readonly root: string,
     readonly key: string,
     readonly relPath: string,
     digest: FileDigest,
@@ -61,9 +61,26 @@ class ScannedFile implements SourceFile {
   }
 }
 
+/** A file whose name on disk is not its relPath's (normalized to NFC on macOS): read there. */
+class RenamedFile extends ScannedFile {
+  constructor(
+    private readonly onDisk: string,
+    ...args: ConstructorParameters<typeof ScannedFile>
+  ) {
+    super(...args)
+  }
+
+  override get absPath(): string {
+    return absolutePath(this.root, this.onDisk)
+  }
+}
+
 /** Walks the source and hashes every file in scope, mapping each to its key and headers. */
 export async function scanSource(source: string, options: ScanOptions): Promise<ScanResult> {
-  const { files: found, skippedLinks, nonUtf8Names } = await walkSource(source)
+  const { files: found, onDisk, skippedLinks, nonUtf8Names } = await walkSource(source)
+  // Empty except on macOS, where a name on disk may not be NFC.
+  const diskPath = (relPath: string) =>
+    onDisk.size === 0 ? relPath : (onDisk.get(relPath) ?? relPath)
   const inScope = found.filter(relPath => options.inScope(relPath))
   const free = Array.from({ length: HASH_CONCURRENCY }, () => Buffer.allocUnsafe(HASH_BUFFER))
   let bytes = 0
@@ -82,14 +99,11 @@ export async function scanSource(source: string, options: ScanOptions): Promise<
     const relPath = inScope[index] as string
     bytes += digest.size
     const { headers, digest: headersDigest } = headersOf(relPath)
-    return new ScannedFile(
-      source,
-      keyFor(options.prefix, relPath),
-      relPath,
-      digest,
-      headers,
-      headersDigest
-    )
+    const key = keyFor(options.prefix, relPath)
+    const disk = diskPath(relPath)
+    return disk === relPath
+      ? new ScannedFile(source, key, relPath, digest, headers, headersDigest)
+      : new RenamedFile(disk, source, key, relPath, digest, headers, headersDigest)
   }
   // Small files (most of a site) synchronously, yielding every few milliseconds so the bucket's
   // listing, running meanwhile, is not held up; larger ones streamed, several at once.
@@ -98,7 +112,7 @@ export async function scanSource(source: string, options: ScanOptions): Promise<
   const buffer = free[0] as (typeof free)[number]
   let yielded = performance.now()
   for (let i = 0; i < inScope.length; i++) {
-    const digest = hashSmallFileSync(absolutePath(source, inScope[i] as string), buffer)
+    const digest = hashSmallFileSync(absolutePath(source, diskPath(inScope[i] as string)), buffer)
     if (!digest) {
       large.push(i)
       continue
@@ -114,8 +128,10 @@ export async function scanSource(source: string, options: ScanOptions): Promise<
     const buffer = free.pop() as (typeof free)[number]
     try {
       const key = keyFor(options.prefix, inScope[i] as string)
-      const digest = await hashFile(absolutePath(source, inScope[i] as string), buffer, content =>
-        contents.offer(key, content)
+      const digest = await hashFile(
+        absolutePath(source, diskPath(inScope[i] as string)),
+        buffer,
+        content => contents.offer(key, content)
       )
       files[i] = fileOf(i, digest)
     } finally {

@@ -1,7 +1,7 @@
 import * as path from 'node:path'
 import { readdir, realpath, stat } from 'node:fs/promises'
 import { InputError } from '../config/errors'
-import { isUtf8, type NonUtf8Name } from '../plan/names'
+import { describeNameClashes, isUtf8, type NameClash, type NonUtf8Name } from '../plan/names'
 
 /** A path relative to the source, '/'-separated whatever the OS. */
 export type FoundFile = string
@@ -19,6 +19,8 @@ export interface SkippedLink {
 
 export interface WalkResult {
   files: FoundFile[]
+  /** Where a name was normalized (NFC), the file's path on disk: read it there. Else empty. */
+  onDisk: Map<FoundFile, string>
   skippedLinks: SkippedLink[]
   /** Names that are not UTF-8 (files, folders, links): never walked into, for the caller to refuse. */
   nonUtf8Names: NonUtf8Name[]
@@ -60,11 +62,32 @@ async function readFolder(abs: string, rel: string, nonUtf8: NonUtf8Name[]): Pro
   return kept
 }
 
+/** Whether a real path is the source's real path `rootReal`, or under it. */
+export function insideOf(rootReal: string, paths: path.PlatformPath = path) {
+  // A root (`/`, `D:\`) already ends with the separator.
+  const prefix = rootReal.endsWith(paths.sep) ? rootReal : rootReal + paths.sep
+  return (real: string) => real === rootReal || real.startsWith(prefix)
+}
+
+const NOT_ASCII = /[\u0080-\uffff]/
+const join = (folder: string, name: string) => (folder === '' ? name : `${folder}/${name}`)
+
+export interface WalkOptions {
+  /**
+   * Names composed (NFC), whatever the disk stores, as hugo deploy and s3deploy do on macOS:
+   * HFS+ stores names decomposed (NFD), where Linux and Windows keep what was written (NFC,
+   * from nearly every tool and keyboard), and links in pages are written NFC. Elsewhere a name
+   * stays as it is, so keys do not change on Linux.
+   */
+  nfc?: boolean
+}
+
 /**
  * Every regular file under `root`, sorted by relPath. Symbolic links are followed while they
  * stay inside `root`; a link that leads outside is never published (reported in skippedLinks),
  * and a loop of links is not followed twice. A name that is not UTF-8 has no S3 key: it is
- * reported in nonUtf8Names, and a folder of that name is not walked into.
+ * reported in nonUtf8Names, and a folder of that name is not walked into. With `nfc` (macOS),
+ * names are composed, and two files whose names differ only in normalization are refused.
  *
  * A plain readdir walk rather than @actions/glob, which was measured against it: glob stats
  * every entry, one at a time, where readdir's file types suffice; it walks into links that lead
@@ -72,28 +95,38 @@ async function readFolder(abs: string, rel: string, nonUtf8: NonUtf8Name[]): Pro
  * comes back as another name, which it then drops as a broken link; and it writes ::debug::
  * lines to stdout on every CI, GitLab included.
  */
-export async function walkSource(root: string): Promise<WalkResult> {
+export async function walkSource(
+  root: string,
+  { nfc = process.platform === 'darwin' }: WalkOptions = {}
+): Promise<WalkResult> {
   const rootReal = await checkSourceFolder(root)
   const files: FoundFile[] = []
   const skippedLinks: SkippedLink[] = []
   const nonUtf8Names: NonUtf8Name[] = []
-  const inside = (real: string) => real === rootReal || real.startsWith(rootReal + path.sep)
+  const inside = insideOf(rootReal)
+  // The files whose path was normalized: [relPath, path on disk].
+  const renamed: [FoundFile, string][] = []
 
   // Depth-first with an explicit stack; `ancestors` are the real paths above, to stop link loops.
-  const stack: { abs: string; rel: string; real: string; ancestors: ReadonlySet<string> }[] = [
-    { abs: root, rel: '', real: rootReal, ancestors: new Set([rootReal]) }
+  // `disk` is `rel` as on disk: the same string unless a name above was normalized.
+  type Folder = { abs: string; rel: string; disk: string; real: string }
+  const stack: (Folder & { ancestors: ReadonlySet<string> })[] = [
+    { abs: root, rel: '', disk: '', real: rootReal, ancestors: new Set([rootReal]) }
   ]
   while (stack.length > 0) {
     const dir = stack.pop()!
     const entries = await readFolder(dir.abs, dir.rel, nonUtf8Names)
     for (const entry of entries) {
       const abs = path.join(dir.abs, entry.name)
-      const rel = dir.rel === '' ? entry.name : `${dir.rel}/${entry.name}`
+      const name = nfc && NOT_ASCII.test(entry.name) ? entry.name.normalize('NFC') : entry.name
+      const rel = join(dir.rel, name)
+      const disk = name === entry.name && dir.disk === dir.rel ? rel : join(dir.disk, entry.name)
       if (entry.isFile()) {
         files.push(rel)
+        if (disk !== rel) renamed.push([rel, disk])
       } else if (entry.isDirectory()) {
         const real = path.join(dir.real, entry.name)
-        stack.push({ abs, rel, real, ancestors: new Set([...dir.ancestors, real]) })
+        stack.push({ abs, rel, disk, real, ancestors: new Set([...dir.ancestors, real]) })
       } else if (entry.isSymbolicLink()) {
         let real: string
         try {
@@ -114,17 +147,20 @@ export async function walkSource(root: string): Promise<WalkResult> {
         const target = await stat(abs)
         if (target.isFile()) {
           files.push(rel)
+          if (disk !== rel) renamed.push([rel, disk])
         } else if (target.isDirectory()) {
           if (dir.ancestors.has(real)) {
             skippedLinks.push({ relPath: rel, kind: 'loop', reason: 'link loop' })
           } else {
-            stack.push({ abs, rel, real, ancestors: new Set([...dir.ancestors, real]) })
+            stack.push({ abs, rel, disk, real, ancestors: new Set([...dir.ancestors, real]) })
           }
         }
       }
     }
   }
   files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const onDisk = new Map(renamed)
+  if (renamed.length > 0) refuseNameClashes(root, files, renamed)
   nonUtf8Names.sort((a, b) =>
     a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : Buffer.compare(a.bytes, b.bytes)
   )
@@ -133,7 +169,32 @@ export async function walkSource(root: string): Promise<WalkResult> {
       `Input 'source' is an empty folder ('${root}'): build the site first, or point 'source' at the build output.`
     )
   }
-  return { files, skippedLinks, nonUtf8Names }
+  return { files, onDisk, skippedLinks, nonUtf8Names }
+}
+
+/**
+ * Two files whose names differ only in normalization (`é` stored composed in one, decomposed in
+ * the other) would be published at one key: neither is picked over the other, both are named.
+ */
+function refuseNameClashes(
+  root: string,
+  sorted: readonly FoundFile[],
+  renamed: readonly [FoundFile, string][]
+): void {
+  const clashes: NameClash[] = []
+  for (let i = 0; i < sorted.length;) {
+    const relPath = sorted[i] as string
+    let end = i + 1
+    while (sorted[end] === relPath) end++
+    if (end - i > 1) {
+      const normalized = renamed.filter(([r]) => r === relPath).map(([, disk]) => disk)
+      // The one not in `renamed` is stored as it is published.
+      const onDisk = end - i > normalized.length ? [relPath, ...normalized] : normalized
+      clashes.push({ relPath, onDisk })
+    }
+    i = end
+  }
+  if (clashes.length > 0) throw new InputError(describeNameClashes(root, clashes))
 }
 
 /** The source's real path, or an InputError when it is missing or not a folder. */

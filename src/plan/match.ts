@@ -4,7 +4,8 @@ import { minimatch } from 'minimatch'
  * A glob against paths relative to the source, '/'-separated. As in .gitignore: a pattern without
  * '/' matches the file name at any depth (`*.html` covers `posts/a/index.html`); with a '/' it is
  * anchored at the source (`css/**`, and `/robots.txt` for the root file only); `**` crosses
- * folders. Dotfiles are matched like any file.
+ * folders. Dotfiles are matched like any file. A `\` is part of a name (S3 keys may hold one),
+ * never a separator, on every OS.
  */
 export type Matcher = (relPath: string) => boolean
 
@@ -15,7 +16,10 @@ export function globMatcher(pattern: string): Matcher {
     dot: true,
     matchBase: !anchored && !glob.includes('/'),
     nocomment: true,
-    nonegate: true
+    nonegate: true,
+    // Left to follow process.platform, minimatch turns `\` into `/` on Windows: a key `a\b.html`
+    // would then be in `a/*`'s scope there and not on Linux, and kept or deleted by the runner.
+    platform: 'linux' as const
   }
   const compiled = new minimatch.Minimatch(glob, options)
   return relPath => compiled.match(relPath)

@@ -87,3 +87,39 @@ export function describeNonUtf8Names(source: string, names: readonly NonUtf8Name
   const folder = `${text(source)}/${first.folder === '' ? '' : `${text(first.folder)}/`}`
   return `Input 'source' has ${names.length} ${one ? 'name that is' : 'names that are'} not valid UTF-8 (other bytes shown as \\xHH), and S3 keys must be UTF-8: ${shown}${more}. Nothing was changed. Rename ${one ? 'it' : 'them'} to UTF-8, e.g. mv $'${folder}${escapeName(first.bytes)}' $'${folder}'<new name> (a whole tree: convmv -f <its character set, e.g. latin1> -t utf8 -r --notest ${source}).`
 }
+
+/** Files whose names differ only in Unicode normalization, and so would share one key. */
+export interface NameClash {
+  /** The path they would be published at (NFC), relative to the source. */
+  relPath: string
+  /** Their paths on disk, relative to the source. */
+  onDisk: string[]
+}
+
+/** Text for bash's and zsh's `$'…'`: printable ASCII as itself, anything else as \uHHHH. */
+function escapeCodePoints(text: string): string {
+  let out = ''
+  for (const char of text) {
+    const code = char.codePointAt(0) as number
+    if (char === '\\' || char === "'") out += `\\${char}`
+    else if (code >= 0x20 && code < 0x7f) out += char
+    else if (code > 0xffff) out += `\\U${code.toString(16).padStart(8, '0')}`
+    else out += `\\u${code.toString(16).padStart(4, '0')}`
+  }
+  return out
+}
+
+/** The refusal: each key with the names on disk that would share it, and how to keep one. */
+export function describeNameClashes(source: string, clashes: readonly NameClash[]): string {
+  const shown = clashes
+    .slice(0, NAMED)
+    .map(
+      c =>
+        `'${c.relPath}' from ${c.onDisk.map(disk => `$'${escapeCodePoints(disk)}'`).join(' and ')}`
+    )
+    .join('; ')
+  const more = clashes.length > NAMED ? `; and ${clashes.length - NAMED} more` : ''
+  const first = clashes[0] as NameClash
+  const drop = first.onDisk.find(disk => disk !== first.relPath) as string
+  return `Input 'source' has files whose names differ only in Unicode normalization (an accent stored composed, NFC, or decomposed, NFD), which would be published at one S3 key, as names are published composed (NFC) on macOS: ${shown}${more}. Nothing was changed. Keep one file of each, e.g. rm $'${escapeCodePoints(source)}/${escapeCodePoints(drop)}'.`
+}

@@ -35,7 +35,7 @@ export interface DeployDeps {
   clock?: Clock
   /** How often long phases print their progress (default 10 s). */
   progressIntervalMs?: number
-  /** Aborted when the job is cancelled (SIGINT/SIGTERM): no new write starts after it. */
+  /** Aborted when the job is cancelled (SIGINT, SIGTERM, SIGBREAK): no new write starts after it. */
   signal?: AbortSignal
 }
 
