@@ -3,24 +3,21 @@ import { InputError } from './config/errors'
 import { checkSourceFolder } from './local/walk'
 import type { ScanResult } from './local/scan'
 import { describePaths, describePlan } from './plan/describe'
-import { nextManifest, pendingWith, serializeManifest } from './plan/manifest'
+import { nextManifest, pendingWith, serializeManifest, withoutEntries } from './plan/manifest'
+import { startClocks } from './plan/retention'
 import type { LockStatus } from './plan/lease'
 import { writeManifest } from './remote/manifest'
 import { isConditionFailed } from './remote/conditional'
-import { systemClock, type DeployDeps, type DeployResult } from './steps/context'
+import { serverNow, systemClock, type DeployDeps, type DeployResult } from './steps/context'
 import { compare, type Comparison } from './steps/compare'
 import { readDistributions, urlOf, type DistributionView } from './steps/distribution'
 import { invalidate, planInvalidations, waitForAll } from './steps/invalidation'
-import {
-  CancelledError,
-  describeLock,
-  newLockRecord,
-  observeLock,
-  takeOrWait,
-  Unlocked,
-  waitForLock,
-  type StateKeeper
-} from './steps/lock'
+import { CancelledError } from './steps/lock/errors'
+import { describeLock } from './steps/lock/describe'
+import { newLockRecord, observeLock, waitForLock } from './steps/lock/observe'
+import { takeOrWait } from './steps/lock/take'
+import type { StateKeeper } from './steps/lock/holder'
+import { Unlocked } from './steps/lock/unlocked'
 import { removeObjects } from './steps/remove'
 import { writeObjects, type WriteGuard } from './steps/write'
 import { attempt } from './errors'
@@ -46,9 +43,7 @@ export async function deploy(
   // Local problems first, before any request: a missing or empty source is an input error.
   await checkSourceFolder(config.source)
   const deadline = clock.now() + config.lockTimeoutSeconds * 1000
-  // When removed assets' clocks start and end: the deploy's start, whatever rounds follow.
-  const startedAt = Math.floor(clock.now() / 1000)
-  const record = newLockRecord(deps.env, Date.now())
+  const record = newLockRecord(deps.env, Date.now(), config.lease.durationMs)
   // Read while the source is hashed; its warnings wait until the comparison has been logged.
   const reading = readDistributions(config, deps)
   reading.catch(() => undefined)
@@ -57,7 +52,7 @@ export async function deploy(
   let state: Comparison
   let holder: StateKeeper | undefined
   for (let round = 1; ; round++) {
-    state = await compare(config, deps, scan, startedAt)
+    state = await compare(config, deps, scan)
     scan = state.scan
     if (!distributions) {
       const read = await reading
@@ -88,20 +83,30 @@ export async function deploy(
       await recordLearned(config, deps, state)
       return
     }
-    if (!state.manifestUsable) break // warned: no lock without the state object
-    const pending = pendingWith(state.manifest.pending, result.targets)
+    if (!state.manifestUsable) {
+      // Without the state object there is no lock to see or take (warned when it was read).
+      if (config.delete) throw cannotDeleteUnlocked(config)
+      break
+    }
+    // Taking the lock records the state: it vouches for no object this deploy will change, so a
+    // deploy that dies halfway leaves the next one to look at those again.
+    const taken = {
+      ...withoutEntries(state.manifest, config.prefix, plannedKeys(state)),
+      pending: pendingWith(state.manifest.pending, result.targets)
+    }
     if (!config.lock) {
-      holder = await Unlocked.start(config, deps, { ...state.manifest, pending })
+      holder = await Unlocked.start(config, deps, taken)
       break
     }
     holder = await takeOrWait(
       config,
       deps,
-      { ...state.manifest, pending, lock: record },
+      { ...taken, lock: record },
       state.stateObject,
       lock,
       deadline,
-      state.manifest
+      state.manifest,
+      round
     )
     if (holder) break
   }
@@ -161,6 +166,18 @@ async function plan(
       `Refusing to deploy: it would delete ${plan.deletes.length} objects under s3://${config.bucket}/${config.prefix}${expired}, more than max-deletes (${config.maxDeletes}). Nothing was changed. If that is intended, set max-deletes to ${plan.deletes.length} or more (-1 for no limit).`
     )
   }
+}
+
+/** The keys this deploy will write: the state object never vouches for them while it runs. */
+function plannedKeys(state: Comparison): string[] {
+  return [...state.plan.uploads.map(u => u.file.key), ...state.plan.updates.map(f => f.key)]
+}
+
+function cannotDeleteUnlocked(config: DeployConfig): InputError {
+  const key = `s3://${config.bucket}/${config.manifestKey}`
+  return new InputError(
+    `Refusing to deploy with 'delete': the state object ${key} cannot be read, so this deploy can neither see nor take the lock, and deleting without it could delete what another deploy is writing. Nothing was changed. Grant s3:GetObject on arn:aws:s3:::${config.bucket}/${config.manifestKey}, or deploy without 'delete'.`
+  )
 }
 
 function changesSite(result: DeployResult): boolean {
@@ -231,36 +248,42 @@ async function execute(
   const guard: WriteGuard = holder ?? {
     check: () => {
       if (deps.signal?.aborted) throw new CancelledError()
-    }
+    },
+    signal: deps.signal
   }
+  // Of what it planned to write, the state vouches only for what a write confirmed: a header
+  // update keeps its object's ETag, so a listing cannot tell whether one in flight landed.
+  const previous = withoutEntries(state.manifest, config.prefix, plannedKeys(state))
   // What the bucket holds after the part of the deploy that was done. Removed assets' clocks
-  // start once the new build is live (written and invalidated); until then the old one is.
-  let live = false
+  // start once the new build is live, its pages written (S3's time); until then the old one is.
+  let liveAt: number | undefined
   const stateNow = (deleted: readonly string[]) =>
     nextManifest({
-      previous: state.manifest,
+      previous,
       prefix: config.prefix,
       remote: state.remote,
       unchanged: plan.unchanged,
       written: result.written,
       deleted,
-      kept: live ? plan.kept : [],
+      kept: liveAt === undefined ? [] : startClocks(plan.kept, liveAt),
       pending
     })
   let timedOut: string[] = []
   try {
     await writeObjects(config, deps, plan, result, guard, state.scan.contents)
+    liveAt = Math.floor(serverNow(deps) / 1000)
     await invalidate(config, deps, plan, result, id => delete pending[id], guard)
     if (config.wait) timedOut = await waitForAll(config, deps, result)
-    live = true
     if (plan.deletes.length > 0) await holder?.confirm()
     await removeObjects(config, deps, plan, result, guard)
     await holder?.finish(stateNow(plan.deletes))
     holder = undefined
   } catch (err) {
-    // Release the lock on the way out, recording what was done.
+    // Release the lock on the way out, recording what was done. Writes aborted because the lock
+    // was lost or the job cancelled fail as such: that is the reason to report.
+    const stoppedBy = holder?.stoppedBy
     await holder?.releaseAfterFailure(stateNow(plan.deletes.slice(0, result.deleted)))
-    throw err
+    throw stoppedBy ?? err
   } finally {
     holder?.stop()
   }

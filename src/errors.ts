@@ -18,7 +18,8 @@ export async function attempt<T>(op: AwsOperation, work: Promise<T>): Promise<T>
   try {
     return await work
   } catch (err) {
-    if (err instanceof StepError) throw err
+    // A refusal (a lost lock, a cancelled job) is reported as it is, not as the step's failure.
+    if (err instanceof StepError || isExpectedError(err)) throw err
     throw new StepError(`${op.what}: ${explainAwsError(err, op)}`, err)
   }
 }

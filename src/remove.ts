@@ -8,15 +8,11 @@ import { systemClock, type DeployDeps, type DeployResult } from './steps/context
 import { readBucket, type BucketState } from './steps/compare'
 import { readDistributions, urlOf } from './steps/distribution'
 import { invalidate, waitForAll } from './steps/invalidation'
-import {
-  describeLock,
-  newLockRecord,
-  observeLock,
-  takeOrWait,
-  Unlocked,
-  waitForLock,
-  type StateKeeper
-} from './steps/lock'
+import { describeLock } from './steps/lock/describe'
+import { newLockRecord, observeLock, waitForLock } from './steps/lock/observe'
+import { takeOrWait } from './steps/lock/take'
+import type { StateKeeper } from './steps/lock/holder'
+import { Unlocked } from './steps/lock/unlocked'
 import { removeObjects } from './steps/remove'
 import { deleteKeys } from './aws/delete'
 
@@ -36,13 +32,13 @@ export async function removePrefix(
   const clock = deps.clock ?? systemClock
   const where = `s3://${config.bucket}/${config.prefix}`
   const deadline = clock.now() + config.lockTimeoutSeconds * 1000
-  const record = newLockRecord(deps.env, Date.now())
+  const record = newLockRecord(deps.env, Date.now(), config.lease.durationMs)
   const { views, notes } = await readDistributions(config, deps)
   for (const note of notes) log.warning(note)
   result.url = urlOf(views, config.prefix)
   let bucket: BucketState
   let holder: StateKeeper | undefined
-  for (;;) {
+  for (let round = 1; ; round++) {
     bucket = await log.group(`List ${where}`, () => readBucket(config, deps))
     if (!bucket.manifestUsable) {
       throw new InputError(
@@ -113,7 +109,8 @@ export async function removePrefix(
       bucket.stateObject,
       lock,
       deadline,
-      bucket.manifest
+      bucket.manifest,
+      round
     )
     if (holder) break
   }
@@ -127,6 +124,7 @@ export async function removePrefix(
     await holder.deleteState()
     log.info(`Removed ${where}: ${result.deleted} object(s) and the state object.`)
   } catch (err) {
+    const stoppedBy = holder.stoppedBy
     // Release the lock, recording what is left, so a rerun (or a deploy) starts from there.
     const pending = pendingWith(bucket.manifest.pending, result.targets)
     for (const i of result.invalidations) delete pending[i.distributionId]
@@ -142,7 +140,7 @@ export async function removePrefix(
         pending
       })
     )
-    throw err
+    throw stoppedBy ?? err
   } finally {
     holder.stop()
   }

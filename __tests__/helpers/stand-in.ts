@@ -56,6 +56,11 @@ export interface StandInModes {
    */
   holdMs?: (request: RequestInfo) => number
   /**
+   * S3's clock is this far ahead of the machine's (negative: behind): Date and Last-Modified,
+   * in headers and listings, are shifted by it, as a runner whose clock is off sees them.
+   */
+  serverClockOffsetMs?: number
+  /**
    * Invalidations stay InProgress this long after their creation.
    * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Invalidation.html
    */
@@ -86,8 +91,9 @@ export interface RequestInfo {
 export interface StandInRequest extends RequestInfo {
   seq: number
   service: 's3' | 'cloudfront' | 'sts'
-  /** When it arrived, and when it was answered or dropped (ms since the epoch). */
+  /** When it arrived, was sent on to moto (if it was), and was answered or dropped (ms). */
   receivedAt: number
+  forwardedAt?: number
   doneAt: number
   /**
    * forwarded: moto saw it. committed-then-500: moto saw it, the client got a 500. dropped: the
@@ -260,7 +266,7 @@ export async function startStandIn(target: string, modes: StandInModes = {}): Pr
           return done('refused', 400)
         }
       }
-      const answer = await forward(headers, method, url, body)
+      const answer = await forward(entry, headers, method, url, body)
       const id = /<Id>([^<]+)<\/Id>/.exec(answer.body.toString('utf8'))?.[1]
       if (id && answer.status < 300) {
         invalidations.set(id, {
@@ -290,14 +296,14 @@ export async function startStandIn(target: string, modes: StandInModes = {}): Pr
           }
           distributionEtags.set(id, newEtag().slice(0, 14).toUpperCase())
         }
-        const answer = await forward(headers, method, url, body)
+        const answer = await forward(entry, headers, method, url, body)
         answer.headers.etag = distributionEtags.get(id)
         return reply(answer)
       }
     }
 
     if (service === 'cloudfront' && method === 'GET' && /\/invalidation(\/|$)/.test(path)) {
-      const answer = await forward(headers, method, url, body)
+      const answer = await forward(entry, headers, method, url, body)
       return reply(answer, text =>
         text.replace(
           /<Id>([^<]+)<\/Id>((?:(?!<Id>)[\s\S])*?)<Status>[^<]*<\/Status>/g,
@@ -307,12 +313,13 @@ export async function startStandIn(target: string, modes: StandInModes = {}): Pr
       )
     }
 
-    const answer = await forward(headers, method, url, body)
+    const answer = await forward(entry, headers, method, url, body)
     if (service === 's3' && modes.failAfterCommit?.(info) && answer.status < 300) {
       xmlError(res, 500, 'InternalError', 'We encountered an internal error. Please try again.')
       return done('committed-then-500', 500)
     }
     if (service === 's3' && modes.kmsEtags) rewriteKmsEtags(answer, method, objectKey, query)
+    if (modes.serverClockOffsetMs) shiftClock(answer, modes.serverClockOffsetMs)
     reply(answer)
 
     function reply(answer: Answer, edit?: (text: string) => string) {
@@ -375,11 +382,13 @@ export async function startStandIn(target: string, modes: StandInModes = {}): Pr
   }
 
   function forward(
+    entry: StandInRequest,
     headers: http.IncomingHttpHeaders,
     method: string,
     url: string,
     body: Buffer
   ): Promise<Answer> {
+    entry.forwardedAt = Date.now()
     return new Promise(resolve => {
       const request = http.request(
         {
@@ -425,6 +434,24 @@ export async function startStandIn(target: string, modes: StandInModes = {}): Pr
         server.closeAllConnections()
         server.close(() => r())
       })
+  }
+}
+
+/** The times of an answer, as a store whose clock is `offsetMs` off ours gives them. */
+function shiftClock(answer: { headers: http.IncomingHttpHeaders; body: Buffer }, offsetMs: number) {
+  const shift = (date: string) => new Date(Date.parse(date) + offsetMs)
+  for (const name of ['date', 'last-modified'] as const) {
+    const value = answer.headers[name]
+    if (typeof value === 'string') answer.headers[name] = shift(value).toUTCString()
+  }
+  const text = answer.body.toString('utf8')
+  if (text.includes('<LastModified>')) {
+    answer.body = Buffer.from(
+      text.replace(
+        /<LastModified>([^<]+)<\/LastModified>/g,
+        (_m, date: string) => `<LastModified>${shift(date).toISOString()}</LastModified>`
+      )
+    )
   }
 }
 

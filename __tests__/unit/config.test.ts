@@ -42,6 +42,7 @@ describe('parseConfig', () => {
       lease: {
         durationMs: 90_000,
         renewEveryMs: 20_000,
+        marginMs: 15_000,
         pollEveryMs: 2_000,
         reportEveryMs: 30_000
       }
@@ -110,8 +111,12 @@ describe('parseConfig', () => {
     )
     expect(parse({ 'manifest-key': 'state' }).lockKey).toBe('state.lock')
     expect(parse({ 'manifest-key': 'x.lock' }).lockKey).toBe('x.lock.lock')
-    // Tests shorten the lease with a variable; the rest of the timing scales along.
-    expect(parse({}, { S3_CLOUDFRONT_DEPLOY_LEASE_MS: '3000' }).lease.durationMs).toBe(3000)
+    // lock-lease sets the lease's length; the rest of the timing follows. No variable does.
+    expect(parse({ 'lock-lease': '30' }).lease).toMatchObject({
+      durationMs: 30_000,
+      marginMs: 5000
+    })
+    expect(parse({}, { S3_CLOUDFRONT_DEPLOY_LEASE_MS: '3000' }).lease.durationMs).toBe(90_000)
   })
 
   test('region: input, then AWS_REGION, then AWS_DEFAULT_REGION', () => {
@@ -288,7 +293,12 @@ describe('parseConfig', () => {
       "Input 'endpoint' must not hold credentials"
     ],
     ['path-style', { 'path-style': 'yes please' }, "Input 'path-style' must be true or false"],
-    ['lock', { lock: 'sometimes' }, "Input 'lock' must be true or false"]
+    ['lock', { lock: 'sometimes' }, "Input 'lock' must be true or false"],
+    [
+      'lock-lease',
+      { 'lock-lease': '5' },
+      "Input 'lock-lease' must be a whole number from 10 to 900"
+    ]
   ])('refuses %s, naming the input', (_name, raw, message) => {
     expect(() => parse(raw)).toThrow(InputError)
     expect(() => parse(raw)).toThrow(message)

@@ -765,7 +765,7 @@ describe('keep-removed-assets', () => {
     expect(invalidated()).not.toContain('/assets/old.js')
     expect(first.deleted).toBe(1)
     expect(first.plan!.kept).toEqual([
-      { key: 'assets/old.js', removedAt: T / 1000, until: T / 1000 + 7 * DAY }
+      { key: 'assets/old.js', removedAt: T / 1000, until: T / 1000 + 7 * DAY, firstGone: true }
     ])
     expect(log.lines).toContain(
       'Keeping 1 removed asset(s) until 2026-12-03 (keep-removed-assets), neither deleted nor invalidated:'

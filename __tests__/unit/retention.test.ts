@@ -1,5 +1,5 @@
 import { planSync } from '../../src/plan/diff'
-import { keepRemoved, type RetentionRule } from '../../src/plan/retention'
+import { keepRemoved, startClocks, type RetentionRule } from '../../src/plan/retention'
 import type { RemoteObject, SyncPlan } from '../../src/plan/types'
 import { sourceFile as file } from '../helpers/fixtures'
 
@@ -44,11 +44,28 @@ test('the first deploy without an asset starts its clock and keeps it; a removed
   expect(plan.deletes).toEqual(['about.html'])
   expect(plan.expired).toEqual([])
   expect(plan.kept).toEqual([
-    { key: 'assets/Settings-1.js', removedAt: NOW, until: NOW + 7 * DAY },
-    { key: 'assets/index-1.js', removedAt: NOW, until: NOW + 7 * DAY }
+    { key: 'assets/Settings-1.js', removedAt: NOW, until: NOW + 7 * DAY, firstGone: true },
+    { key: 'assets/index-1.js', removedAt: NOW, until: NOW + 7 * DAY, firstGone: true }
   ])
   // Uploads and unchanged files are not its business.
   expect(plan.uploads.map(u => u.file.key)).toEqual(['assets/index-2.js'])
+})
+
+test("an asset's clock starts when the build without it went live, not when its deploy planned", () => {
+  const plan = keepRemoved(planFor(previous, next), rule())
+  // The deploy waited for the lock and uploaded for an hour: its pages were written then.
+  const live = NOW + 3600
+  expect(startClocks(plan.kept, live)).toEqual([
+    { key: 'assets/Settings-1.js', removedAt: live, until: live + 7 * DAY },
+    { key: 'assets/index-1.js', removedAt: live, until: live + 7 * DAY }
+  ])
+  // An asset whose clock an earlier deploy started keeps it.
+  const known = keepRemoved(planFor(previous, next), rule({ 'assets/index-1.js': NOW - DAY })).kept
+  expect(startClocks(known, live)).toContainEqual({
+    key: 'assets/index-1.js',
+    removedAt: NOW - DAY,
+    until: NOW + 6 * DAY
+  })
 })
 
 test('pages are .html and .htm in any case, as for the upload order; everything else is an asset', () => {

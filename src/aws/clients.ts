@@ -1,6 +1,6 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3'
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront'
-import type { BuildMiddleware, MetadataBearer } from '@smithy/types'
+import type { BuildMiddleware, DeserializeMiddleware, MetadataBearer } from '@smithy/types'
 import toFastProperties from 'to-fast-properties'
 
 export interface ClientOptions {
@@ -14,6 +14,8 @@ export interface ClientOptions {
   endpoint?: string
   /** S3 only: the bucket in the URL's path, for stores without virtual-hosted addressing. */
   forcePathStyle?: boolean
+  /** Fed the Date header of every answer (S3 only): the deploy's view of S3's clock. */
+  serverClock?: { observe(date: string | undefined): void }
   /**
    * Resolve each command type's middleware once, not per request (thousands of uploads). Only
    * for a client whose commands add no middleware of their own: the state object's reads do.
@@ -60,6 +62,12 @@ export function createS3Client(options: ClientOptions): S3Client {
     step: 'build',
     name: 'unsignedPayloadWithContentMd5'
   })
+  if (options.serverClock) {
+    client.middlewareStack.add(observeServerClock(options.serverClock), {
+      step: 'deserialize',
+      name: 'observeServerClock'
+    })
+  }
   return withFastConfig(client)
 }
 
@@ -89,6 +97,25 @@ const unsignedPayloadWithContentMd5: BuildMiddleware<object, MetadataBearer> =
     }
     return next(args)
   }
+
+const headerDate = (response: unknown) =>
+  (response as { headers?: Record<string, string | undefined> } | undefined)?.headers?.date
+
+/** Every answer's Date header, errors' too, to the deploy's view of S3's clock. */
+function observeServerClock(clock: {
+  observe(date: string | undefined): void
+}): DeserializeMiddleware<object, MetadataBearer> {
+  return next => async args => {
+    try {
+      const result = await next(args)
+      clock.observe(headerDate(result.response))
+      return result
+    } catch (err) {
+      clock.observe(headerDate((err as { $response?: unknown }).$response))
+      throw err
+    }
+  }
+}
 
 export function createCloudFrontClient(options: ClientOptions): CloudFrontClient {
   return withFastConfig(

@@ -8,7 +8,8 @@ export async function deleteKeys(
   bucket: string,
   keys: readonly string[],
   onBatch: (done: number) => void = () => undefined,
-  beforeBatch: () => void = () => undefined
+  beforeBatch: () => void = () => undefined,
+  signal?: AbortSignal
 ): Promise<void> {
   for (let i = 0; i < keys.length; i += BATCH) {
     const batch = keys.slice(i, i + BATCH)
@@ -17,7 +18,8 @@ export async function deleteKeys(
       new DeleteObjectsCommand({
         Bucket: bucket,
         Delete: { Objects: batch.map(Key => ({ Key })), Quiet: true }
-      })
+      }),
+      { abortSignal: signal }
     )
     const failed = result.Errors ?? []
     if (failed.length > 0) {

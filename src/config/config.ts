@@ -8,7 +8,7 @@ import { checkCacheControl, checkContentType, parseRules } from '../plan/rules'
 import { globMatcher, parseGlobs } from '../plan/match'
 import type { HeaderRules } from '../plan/headers'
 import type { ObjectSettings } from '../plan/types'
-import { leaseSettingsFor, type LeaseSettings } from '../plan/lease'
+import { leaseSettings, MIN_LEASE_SECONDS, type LeaseSettings } from '../plan/lease'
 import { MAX_KEY_BYTES, utf8Length } from '../plan/keys'
 import { formatCount } from '../plan/format'
 
@@ -145,7 +145,9 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
     lockKey,
     lockTimeoutSeconds: parseInteger('lock-timeout', get('lock-timeout'), 0, 24 * 3600),
     lock: parseBoolean('lock', get('lock')),
-    lease: leaseSettingsFor(parseTestLease(env))
+    lease: leaseSettings(
+      parseInteger('lock-lease', get('lock-lease'), MIN_LEASE_SECONDS, 15 * 60) * 1000
+    )
   }
 }
 
@@ -165,12 +167,6 @@ function checkKeyLength(prefix: string, ...keys: string[]): void {
   throw new InputError(
     `Inputs 'prefix' and 'manifest-key' make the key of the state object ${formatCount(bytes)} bytes long, more than the ${formatCount(MAX_KEY_BYTES)} bytes S3 allows (UTF-8): shorten the prefix (${formatCount(utf8Length(prefix))} bytes) or manifest-key.`
   )
-}
-
-/** Tests shorten the lease (a dead deploy then blocks others for seconds, not minutes). */
-function parseTestLease(env: NodeJS.ProcessEnv): number | undefined {
-  const value = env.S3_CLOUDFRONT_DEPLOY_LEASE_MS
-  return value ? parseInteger('S3_CLOUDFRONT_DEPLOY_LEASE_MS', value, 300, 3_600_000) : undefined
 }
 
 const CANNED_ACLS = [

@@ -126,6 +126,14 @@ export const INPUTS = [
       'Take a lock (with S3 conditional writes) so two deploys to the same bucket and prefix never mix their files. A deploy first makes sure the store honours conditional writes, and refuses otherwise. false: deploy without a lock, for a store that does not honour them (with a warning).'
   },
   {
+    name: 'lock-lease',
+    kind: 'integer',
+    default: '90',
+    placeholder: 'SECONDS',
+    description:
+      "How long the lock's lease lasts without a renewal, in seconds (10-900; renewed every 2/9 of it): a deploy that dies blocks the next one this long at most. Every deploy judges a lease by the length its holder recorded, so a short one only shortens its own holder's."
+  },
+  {
     name: 'distribution-id',
     kind: 'string',
     default: '',

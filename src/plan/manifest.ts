@@ -29,6 +29,8 @@ export interface LockRecord {
   holder: string
   /** ISO time it was taken. */
   since: string
+  /** The length of its holder's lease (ms), by which others judge it; absent before 1.1. */
+  leaseMs?: number
 }
 
 export interface Manifest {
@@ -212,10 +214,10 @@ function parsePending(value: unknown): Record<string, string[]> {
 
 function parseLock(value: unknown): LockRecord | undefined {
   if (typeof value !== 'object' || value === null) return undefined
-  const { token, holder, since } = value as Record<string, unknown>
+  const { token, holder, since, leaseMs } = value as Record<string, unknown>
   if (typeof token !== 'string' || typeof holder !== 'string' || typeof since !== 'string')
     return undefined
-  return { token, holder, since }
+  return { token, holder, since, ...(typeof leaseMs === 'number' ? { leaseMs } : {}) }
 }
 
 function isStringArray(value: unknown): value is string[] {
@@ -308,6 +310,18 @@ export function nextManifest(args: {
   for (const file of args.unchanged) record(file, (args.remote.get(file.key) as RemoteObject).etag)
   for (const { file, etag } of args.written) record(file, etag)
   return { entries, pending: args.pending }
+}
+
+/** The same state without the entries of `keys` (full keys): it vouches for none of them. */
+export function withoutEntries(
+  manifest: Manifest,
+  prefix: string,
+  keys: readonly string[]
+): Manifest {
+  if (keys.length === 0) return manifest
+  const entries = new Map(manifest.entries)
+  for (const key of keys) entries.delete(keyDigest(key.slice(prefix.length)))
+  return { ...manifest, entries }
 }
 
 /** Earlier pending paths plus those of the invalidations now planned, recorded before the first write. */

@@ -5,10 +5,23 @@ import type { RemovedAsset, SyncPlan } from './types'
 export interface RetentionRule {
   /** The grace period in seconds; 0 deletes at once. */
   keepSeconds: number
-  /** The deploy's start, epoch seconds. */
+  /** Epoch seconds, by S3's clock, when this deploy planned. */
   now: number
   /** When the state object says a key left the build, if it says so. */
   removedAt: (key: string) => number | undefined
+}
+
+/**
+ * The clocks of the assets this deploy was the first to find gone start when its build went live
+ * (`liveAt`, epoch seconds by S3's clock, once its pages were written), not when it planned: a
+ * deploy that waited for the lock, or uploaded for a long time, does not shorten their period.
+ */
+export function startClocks(kept: readonly RemovedAsset[], liveAt: number): RemovedAsset[] {
+  return kept.map(asset =>
+    asset.firstGone
+      ? { key: asset.key, removedAt: liveAt, until: liveAt + (asset.until - asset.removedAt) }
+      : asset
+  )
 }
 
 /**
@@ -28,9 +41,15 @@ export function keepRemoved(plan: SyncPlan, rule: RetentionRule): SyncPlan {
       deletes.push(key)
       continue
     }
-    // A clock ahead of this deploy's (another machine's) is read as now: never kept longer.
-    const removedAt = Math.min(rule.removedAt(key) ?? rule.now, rule.now)
-    const asset = { key, removedAt, until: removedAt + rule.keepSeconds }
+    const known = rule.removedAt(key)
+    // A clock ahead of now (a state object from a bad clock) is read as now: never kept longer.
+    const removedAt = Math.min(known ?? rule.now, rule.now)
+    const asset: RemovedAsset = {
+      key,
+      removedAt,
+      until: removedAt + rule.keepSeconds,
+      ...(known === undefined ? { firstGone: true } : {})
+    }
     if (rule.now < asset.until) kept.push(asset)
     else {
       deletes.push(key)

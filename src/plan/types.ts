@@ -55,10 +55,12 @@ export interface PlannedUpload {
 /** An asset that left the build, kept for keep-removed-assets before it is deleted. */
 export interface RemovedAsset {
   key: string
-  /** Epoch seconds: the start of the first deploy that found it gone. */
+  /** Epoch seconds (S3's clock): when the first build without it went live. */
   removedAt: number
   /** Epoch seconds: from then on, the next deploy deletes it. */
   until: number
+  /** This deploy is the first to find it gone: its clock starts when this build goes live. */
+  firstGone?: boolean
 }
 
 /** What a deploy will do, as a plain value: printable (dry run), testable, executable. */

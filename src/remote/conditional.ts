@@ -50,6 +50,19 @@ const status = (err: unknown) =>
 
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/"/g, '')
 
+/**
+ * The store refused a write conditional on the very ETag its object still has, in both forms:
+ * it does not honour If-Match as S3 does, and retrying would only refuse again.
+ */
+export class ConditionNotHonouredError extends Error {
+  constructor(key: string, etag: string) {
+    super(
+      `${key} still has the ETag ${etag}, but the store refused a write conditional on it (If-Match), quoted and unquoted: it does not honour If-Match as S3 does. Set the input 'lock' to false to deploy without a lock.`
+    )
+    this.name = 'ConditionNotHonoured'
+  }
+}
+
 /** 412 PreconditionFailed, or a 404 on If-Match: the object is not the one expected. */
 export function isPreconditionFailed(err: unknown): boolean {
   if (err instanceof ConditionFailedError) return true
@@ -96,11 +109,8 @@ export async function conditionalPut(
       if (!isPreconditionFailed(err) || !condition) throw err
       const now = await head(s3, input.Bucket, input.Key, options.signal)
       if (now?.token === token) return now.etag
-      if (
-        'ifMatch' in condition &&
-        !unquotedStores.has(s3) &&
-        now?.etag === unquote(condition.ifMatch)
-      ) {
+      if ('ifMatch' in condition && now?.etag === unquote(condition.ifMatch)) {
+        if (unquotedStores.has(s3)) throw new ConditionNotHonouredError(input.Key, now.etag)
         unquotedStores.add(s3)
         return attempt()
       }

@@ -6,15 +6,19 @@ import {
   type S3Client
 } from '@aws-sdk/client-s3'
 import type { LeaseObservation } from '../plan/lease'
-import { LOCK_METADATA, type StateObject } from './manifest'
-import { sendTimed } from './server-time'
+import { lockOf, type StateObject } from './manifest'
+import { sendTimed, serverTimeOf } from './server-time'
 import { conditionalPut, ignoredConditions } from './conditional'
 
-/** What the lease object holds: whose it is. Its Last-Modified is the last renewal. */
+/**
+ * What the lease object holds: whose it is, and how long its holder's lease lasts, by which every
+ * reader judges it. Its Last-Modified is the last renewal.
+ */
 export interface LeaseRecord {
   token: string
   holder: string
   since: string
+  leaseMs: number
 }
 
 const isMissing = (err: unknown) =>
@@ -31,7 +35,8 @@ export async function readLease(
     const command = new GetObjectCommand({ Bucket: bucket, Key: key })
     response = await sendTimed(command, () => s3.send(command))
   } catch (err) {
-    if (isMissing(err)) return { lease: undefined, serverNow: Date.now() }
+    // S3's time of the answer that said there is none: never this machine's clock.
+    if (isMissing(err)) return { lease: undefined, serverNow: serverTimeOf(err) ?? Date.now() }
     throw err
   }
   const { output, serverNow } = response
@@ -48,7 +53,10 @@ export async function readLease(
       token: record.token,
       holder: typeof record.holder === 'string' ? record.holder : 'an unknown deploy',
       since: typeof record.since === 'string' ? record.since : 'an unknown time',
-      renewedAt: output.LastModified?.getTime() ?? serverNow
+      renewedAt: output.LastModified?.getTime() ?? serverNow,
+      ...(typeof record.leaseMs === 'number' && record.leaseMs > 0
+        ? { durationMs: record.leaseMs }
+        : {})
     },
     serverNow
   }
@@ -71,7 +79,7 @@ export async function headState(
   const { output, serverNow } = response
   return {
     etag: output.ETag ?? '',
-    lockToken: output.Metadata?.[LOCK_METADATA] || undefined,
+    ...lockOf(output.Metadata),
     writtenAt: output.LastModified?.getTime() ?? serverNow,
     serverNow
   }

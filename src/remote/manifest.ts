@@ -15,12 +15,25 @@ import { conditionalPut, type Condition } from './conditional'
 
 /** The metadata that names the lock's token, so a HEAD tells whether it is taken. */
 export const LOCK_METADATA = 'lock'
+/** And the length of its holder's lease (ms), by which others judge it. */
+export const LEASE_METADATA = 'lease-ms'
+
+/** The lock as the state object's metadata names it. */
+export function lockOf(metadata: Record<string, string> | undefined) {
+  const leaseMs = Number(metadata?.[LEASE_METADATA])
+  return {
+    lockToken: metadata?.[LOCK_METADATA] || undefined,
+    ...(leaseMs > 0 ? { leaseMs } : {})
+  }
+}
 
 /** The state object as S3 has it: what a conditional write must match. */
 export interface StateObject {
   etag: string
   /** Token of the lock it records, if any (from its metadata). */
   lockToken: string | undefined
+  /** The length of that lock's lease (ms), if recorded. */
+  leaseMs?: number
   /** Server time of its last write (ms). */
   writtenAt: number
   /** Server time of the read (ms). */
@@ -69,7 +82,7 @@ export async function readManifest(
   const { output, serverNow } = response
   const object: StateObject = {
     etag: output.ETag ?? '',
-    lockToken: output.Metadata?.[LOCK_METADATA] || undefined,
+    ...lockOf(output.Metadata),
     writtenAt: output.LastModified?.getTime() ?? serverNow,
     serverNow
   }
@@ -110,8 +123,8 @@ export async function writeManifest(
   serialized: string,
   /** Unconditional only when deploying without a lock (lock: false). */
   condition: Condition | undefined,
-  /** The lock token to name in the metadata; none when the lock is free. */
-  lockToken?: string,
+  /** The lock to name in the metadata; none when the lock is free. */
+  lock?: { token: string; leaseMs: number },
   signal?: AbortSignal
 ): Promise<string> {
   return conditionalPut(
@@ -123,7 +136,9 @@ export async function writeManifest(
       ContentType: 'application/json',
       ContentEncoding: 'gzip',
       CacheControl: 'no-store',
-      ...(lockToken ? { Metadata: { [LOCK_METADATA]: lockToken } } : {})
+      ...(lock
+        ? { Metadata: { [LOCK_METADATA]: lock.token, [LEASE_METADATA]: String(lock.leaseMs) } }
+        : {})
     },
     condition,
     { signal }

@@ -34,3 +34,39 @@ export async function sendTimed<T>(
   const parsed = date ? Date.parse(date) : NaN
   return { output, serverNow: Number.isNaN(parsed) ? now() : parsed }
 }
+
+/** S3's time (ms) in the Date header of the response an SDK error came with, if any. */
+export function serverTimeOf(err: unknown): number | undefined {
+  const date = (err as { $response?: { headers?: Record<string, string | undefined> } })?.$response
+    ?.headers?.date
+  const parsed = date ? Date.parse(date) : NaN
+  return Number.isNaN(parsed) ? undefined : parsed
+}
+
+/**
+ * S3's clock for the whole deploy, from the Date header of every response (see the clients'
+ * middleware): the latest one seen, plus the local time elapsed since it was first seen. The
+ * header has a resolution of one second, so is this. Until a response was seen, undefined.
+ */
+export class ServerClock {
+  private date = ''
+  private serverMs = NaN
+  private seenAt = 0
+
+  constructor(private readonly localNow: () => number = Date.now) {}
+
+  /** A response's Date header. Parsed only when it changes: at most once a second. */
+  observe(date: string | undefined): void {
+    if (!date || date === this.date) return
+    const parsed = Date.parse(date)
+    if (Number.isNaN(parsed)) return
+    this.date = date
+    this.serverMs = parsed
+    this.seenAt = this.localNow()
+  }
+
+  now(): number | undefined {
+    if (Number.isNaN(this.serverMs)) return undefined
+    return this.serverMs + (this.localNow() - this.seenAt)
+  }
+}

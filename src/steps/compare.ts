@@ -1,6 +1,6 @@
 import type { DeployConfig } from '../config/config'
 import { InputError } from '../config/errors'
-import type { DeployDeps } from './context'
+import { serverNow, type DeployDeps } from './context'
 import { scanSource, type ScanResult } from '../local/scan'
 import { listRemote } from '../remote/list'
 import { readManifest, type StateObject } from '../remote/manifest'
@@ -46,13 +46,12 @@ export interface Comparison extends BucketState {
  * Source and bucket side by side: walk and hash the source (once: a re-plan after waiting for
  * the lock reuses `scanned`) while reading the state object and listing the bucket, then HEAD
  * only the objects the state object does not vouch for (none in a steady state), and plan.
- * `now` (the deploy's start, epoch seconds) starts and ends keep-removed-assets periods.
+ * keep-removed-assets periods end by S3's clock, as the bucket was read.
  */
 export async function compare(
   config: DeployConfig,
   deps: DeployDeps,
-  scanned: ScanResult | undefined,
-  now: number
+  scanned: ScanResult | undefined
 ): Promise<Comparison> {
   const { log } = deps
   return log.group(
@@ -107,7 +106,7 @@ export async function compare(
       )
       const plan = keepRemoved(synced, {
         keepSeconds: config.keepRemovedSeconds,
-        now,
+        now: Math.floor(serverNow(deps) / 1000),
         removedAt: key => entryFor(bucket.manifest, config.prefix, key)?.removedAt
       })
       // Only what will be uploaded is worth keeping in memory.

@@ -4,6 +4,8 @@ import type { Logger } from '../platform'
 import type { Invalidation } from '../aws/invalidate'
 import type { SourceFile, SyncPlan } from '../plan/types'
 import type { PathCost } from '../plan/cost'
+import type { ServerClock } from '../remote/server-time'
+import { CancelledError } from './lock/errors'
 
 /**
  * What every step of a deploy shares: its clients and logger (DeployDeps), what it has done so
@@ -19,6 +21,26 @@ export interface Clock {
 export const systemClock: Clock = {
   sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
   now: () => Date.now()
+}
+
+/** The system clock, whose every sleep ends early, with CancelledError, once `signal` aborts. */
+export function cancellableClock(signal: AbortSignal): Clock {
+  return {
+    now: () => Date.now(),
+    sleep: ms =>
+      new Promise((resolve, reject) => {
+        if (signal.aborted) return reject(new CancelledError())
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', stop)
+          resolve()
+        }, ms)
+        const stop = () => {
+          clearTimeout(timer)
+          reject(new CancelledError())
+        }
+        signal.addEventListener('abort', stop, { once: true })
+      })
+  }
 }
 
 export interface DeployDeps {
@@ -37,6 +59,13 @@ export interface DeployDeps {
   progressIntervalMs?: number
   /** Aborted when the job is cancelled (SIGINT, SIGTERM, SIGBREAK): no new write starts after it. */
   signal?: AbortSignal
+  /** S3's clock, from the responses' Date headers (see the clients). */
+  serverClock?: ServerClock
+}
+
+/** S3's time (ms): from the responses seen so far, else (none yet, or tests) the local clock. */
+export function serverNow(deps: Pick<DeployDeps, 'serverClock' | 'clock'>): number {
+  return deps.serverClock?.now() ?? (deps.clock ?? systemClock).now()
 }
 
 /** The paths planned for one distribution. */

@@ -32,7 +32,8 @@ export async function removeObjects(
         () => {
           guard.check()
           result.changedAnything = true
-        }
+        },
+        guard.signal
       )
     )
     log.info(`Deleted ${result.deleted} object(s)`)

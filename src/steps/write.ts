@@ -10,9 +10,13 @@ import { forEachLimit } from '../util/pool'
 import { startProgress } from '../util/progress'
 import type { FileContents } from '../local/contents'
 
-/** Asked before each write: throws when this deploy may no longer write (lock lost, cancelled). */
+/**
+ * Asked before each write: throws when this deploy may no longer write (lock lost, cancelled);
+ * every write carries its signal, so one in flight stops too.
+ */
 export interface WriteGuard {
   check(): void
+  readonly signal?: AbortSignal
 }
 
 /**
@@ -66,8 +70,8 @@ export async function writeObjects(
           `arn:aws:s3:::${config.bucket}/${config.prefix}*`
         ),
         headersOnly
-          ? updateHeaders(s3, config.bucket, file)
-          : uploadFile(s3, config.bucket, file, contents?.take(file.key))
+          ? updateHeaders(s3, config.bucket, file, guard.signal)
+          : uploadFile(s3, config.bucket, file, contents?.take(file.key), guard.signal)
       )
       result.written.push({ file, etag })
       if (headersOnly) {
