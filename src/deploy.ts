@@ -1,5 +1,5 @@
 import type { DeployConfig } from './config/config'
-import { InputError } from './config/errors'
+import { InputError } from './config/input-error'
 import { checkSourceFolder } from './local/walk'
 import type { ScanResult } from './local/scan'
 import { describePaths, describePlan } from './plan/describe'
@@ -19,9 +19,9 @@ import {
   takeOrWait,
   waitForLock
 } from './steps/lock'
-import { removeObjects } from './steps/remove'
+import { deleteObjects } from './steps/delete-objects'
 import { writeObjects, type WriteGuard } from './steps/write'
-import { attempt } from './errors'
+import { attempt } from './aws/step-error'
 import { bucketOperation } from './aws/explain'
 
 export { emptyResult, type DeployDeps, type DeployResult } from './steps/context'
@@ -101,7 +101,7 @@ export async function deploy(
     )
     if (holder) break
   }
-  await execute(config, deps, state, result, holder)
+  await applyPlan(config, deps, state, result, holder)
 }
 
 /** Plans the invalidations, prints the plan and applies the deletion guard. */
@@ -215,7 +215,7 @@ async function recordLearned(config: DeployConfig, deps: DeployDeps, state: Comp
   }
 }
 
-async function execute(
+async function applyPlan(
   config: DeployConfig,
   deps: DeployDeps,
   state: Comparison,
@@ -250,7 +250,7 @@ async function execute(
     if (config.wait) timedOut = await waitForAll(config, deps, result)
     live = true
     if (plan.deletes.length > 0) await holder?.confirm()
-    await removeObjects(config, deps, plan, result, guard)
+    await deleteObjects(config, deps, plan, result, guard)
     await holder?.finish(stateNow(plan.deletes))
     holder = undefined
   } catch (err) {

@@ -6,8 +6,8 @@ import { version as VERSION } from '../package.json'
 import { detectPlatform, type Platform } from './platform'
 import { emptyResult, type DeployResult } from './steps/context'
 import { buildOutputs, remainingWork, summaryMarkdown, toDotenv } from './report'
-import { isExpectedError, StepError } from './errors'
-import { loadExecute } from './load-execute'
+import { StepError } from './aws/step-error'
+import { loadAwsHalf } from './load-aws-half'
 
 /** Variables whose values must never reach a log, on any platform. */
 const SECRET_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
@@ -45,7 +45,7 @@ export async function run(
     config = parseConfig(command.inputs, env, cwd)
     result = emptyResult(config.dryRun)
     // The AWS SDK is loaded only now, for a deploy with valid inputs.
-    await loadExecute()(config, platform, env, result)
+    await loadAwsHalf()(config, platform, env, result)
     await report(platform, config, result)
   } catch (err) {
     let message = err instanceof Error ? err.message : String(err)
@@ -89,4 +89,12 @@ async function report(
 function debugStack(platform: Platform, err: unknown): void {
   const cause = err instanceof StepError ? err.cause : err
   if (cause instanceof Error && cause.stack) platform.debug(cause.stack)
+}
+
+/**
+ * A refusal rather than a fault (bad input, a lock that could not be had, a cancelled job): its
+ * message says it all, so no stack trace is printed even with debug logging.
+ */
+function isExpectedError(err: unknown): boolean {
+  return err instanceof Error && ['InputError', 'LockError', 'CancelledError'].includes(err.name)
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path'
 import { parseConfig } from '../../src/config/config'
-import { InputError } from '../../src/config/errors'
+import { InputError } from '../../src/config/input-error'
 import type { RawInputs } from '../../src/config/read'
 
 const cwd = '/work/site'

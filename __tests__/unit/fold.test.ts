@@ -1,5 +1,5 @@
 import { covers, foldPaths, MAX_WILDCARDS, MIN_KEPT_PER_PATH } from '../../src/plan/fold'
-import { viewerUrls } from '../../src/plan/paths'
+import { viewerUrls } from '../../src/plan/viewer-urls'
 import { INPUT_SPECS } from '../../src/config/inputs'
 import {
   blogWithNewPost,

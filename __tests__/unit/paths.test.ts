@@ -1,4 +1,4 @@
-import { encodePath, viewerUrls } from '../../src/plan/paths'
+import { encodePath, viewerUrls } from '../../src/plan/viewer-urls'
 
 describe('viewerUrls', () => {
   test('each key as /key, index pages also as their folder', () => {

@@ -1,5 +1,5 @@
 import { readInputs } from '../../src/config/read'
-import { InputError } from '../../src/config/errors'
+import { InputError } from '../../src/config/input-error'
 
 describe('readInputs', () => {
   test('flags, then INPUT_ with dashes (GitHub), then INPUT_ with underscores (GitLab)', () => {

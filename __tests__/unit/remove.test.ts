@@ -8,7 +8,7 @@ import {
   PutObjectCommand
 } from '@aws-sdk/client-s3'
 import { CreateInvalidationCommand, GetDistributionCommand } from '@aws-sdk/client-cloudfront'
-import { removePrefix } from '../../src/remove'
+import { removePrefix } from '../../src/remove-prefix'
 import { emptyResult } from '../../src/steps/context'
 import { emptyManifest, serializeManifest } from '../../src/plan/manifest'
 import { recordingLog } from '../helpers/doubles'

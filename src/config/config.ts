@@ -1,6 +1,6 @@
 import * as path from 'node:path'
 import { INPUT_SPECS, type InputName } from './inputs'
-import { InputError, invalidInput } from './errors'
+import { InputError, invalidInput } from './input-error'
 import type { RawInputs } from './read'
 import { MAX_PATHS, MAX_WILDCARDS } from '../plan/fold'
 import { createFilter } from '../plan/filter'

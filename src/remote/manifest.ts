@@ -14,7 +14,7 @@ import {
   type Manifest
 } from '../plan/manifest'
 import { isAccessDenied } from '../aws/explain'
-import { describeCause } from '../errors'
+import { describeCause } from '../aws/step-error'
 import { sendTimed } from './server-time'
 
 /** The metadata that names the lock's token, so a HEAD tells whether it is taken. */

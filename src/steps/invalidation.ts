@@ -7,7 +7,7 @@ import { callerReference } from '../plan/caller-reference'
 import { describeCost } from '../plan/cost'
 import { invalidationKeys, invalidationPaths } from '../plan/invalidation'
 import type { RemoteObject, SyncPlan } from '../plan/types'
-import { attempt, describeCause } from '../errors'
+import { attempt, describeCause } from '../aws/step-error'
 import type { DistributionView } from './distribution'
 import type { WriteGuard } from './write'
 

@@ -13,7 +13,7 @@ import {
 } from '../plan/lease'
 import { deleteObjectIfMatch, headState, readLease, writeLease } from '../remote/lock'
 import { isConditionFailed, writeManifest, type StateObject } from '../remote/manifest'
-import { attempt, describeCause } from '../errors'
+import { attempt, describeCause } from '../aws/step-error'
 import { bucketOperation } from '../aws/explain'
 
 /** The lock could not be had, or was lost: a refusal, not a fault. */

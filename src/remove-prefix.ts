@@ -1,5 +1,5 @@
 import type { DeployConfig } from './config/config'
-import { InputError } from './config/errors'
+import { InputError } from './config/input-error'
 import { describePaths, describePlan } from './plan/describe'
 import { nextManifest, pendingWith } from './plan/manifest'
 import type { SyncPlan } from './plan/types'
@@ -16,8 +16,8 @@ import {
   takeOrWait,
   waitForLock
 } from './steps/lock'
-import { removeObjects } from './steps/remove'
-import { deleteKeys } from './aws/delete'
+import { deleteObjects } from './steps/delete-objects'
+import { deleteInBatches } from './aws/delete-batches'
 
 /**
  * `remove: true`: tears down everything under the prefix (a preview), never a bucket root. Only
@@ -56,7 +56,7 @@ export async function removePrefix(
       }
       // A lease left by a removal stopped right after deleting the state object.
       if (bucket.leaseListed && !config.dryRun) {
-        await deleteKeys(deps.control ?? deps.s3, config.bucket, [config.lockKey])
+        await deleteInBatches(deps.control ?? deps.s3, config.bucket, [config.lockKey])
       }
       log.info(`Nothing to remove: ${where} is empty.`)
       result.plan = emptyPlan([])
@@ -117,7 +117,7 @@ export async function removePrefix(
   const plan = result.plan as SyncPlan
   let timedOut: string[] = []
   try {
-    await removeObjects(config, deps, plan, result, holder)
+    await deleteObjects(config, deps, plan, result, holder)
     // After the objects are gone, so no edge fetches them again.
     await invalidate(config, deps, plan, result, undefined, holder)
     if (config.wait) timedOut = await waitForAll(config, deps, result)

@@ -2,16 +2,17 @@ import type { DeployConfig } from './config/config'
 import type { Platform } from './platform'
 import type { DeployResult } from './steps/context'
 import { deploy } from './deploy'
-import { removePrefix } from './remove'
+import { removePrefix } from './remove-prefix'
 import { createCloudFrontClient, createS3Client } from './aws/clients'
 import { assumeRole } from './aws/credentials'
 
 /**
- * Everything that talks to AWS: credentials, clients, the deploy (or the removal), with the
- * job's cancellation wired in. main.ts loads this module only once the inputs are valid, so
- * `--help`, `--version` and every input error are answered without loading the AWS SDK.
+ * The AWS half of the action, the entry point of its own bundle: credentials, clients, then the
+ * deploy (or the removal), with the job's cancellation wired in. main.ts loads it (through
+ * load-aws-half.ts) only once the inputs are valid, so `--help`, `--version` and every input
+ * error are answered without loading the AWS SDK.
  */
-export async function execute(
+export async function runAwsHalf(
   config: DeployConfig,
   platform: Platform,
   env: NodeJS.ProcessEnv,

@@ -1,4 +1,4 @@
-import { explainAwsError, type AwsOperation } from './aws/explain'
+import { explainAwsError, type AwsOperation } from './explain'
 
 /** An error with the step it happened in: `Failed to upload a.css to s3://b/a.css: AccessDenied: …`. */
 export class StepError extends Error {
@@ -28,12 +28,4 @@ export async function attempt<T>(op: AwsOperation, work: Promise<T>): Promise<T>
     if (err instanceof StepError) throw err
     throw new StepError(`${op.what}: ${explainAwsError(err, op)}`, err)
   }
-}
-
-/**
- * A refusal rather than a fault (bad input, a lock that could not be had, a cancelled job): its
- * message says it all, so no stack trace is printed even with debug logging.
- */
-export function isExpectedError(err: unknown): boolean {
-  return err instanceof Error && ['InputError', 'LockError', 'CancelledError'].includes(err.name)
 }

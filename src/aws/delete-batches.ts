@@ -3,7 +3,7 @@ import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3'
 const BATCH = 1000 // DeleteObjects' limit per request
 
 /** Deletes keys in batches of 1,000; any per-key error fails the call, naming the key. */
-export async function deleteKeys(
+export async function deleteInBatches(
   s3: S3Client,
   bucket: string,
   keys: readonly string[],

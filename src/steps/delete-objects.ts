@@ -1,12 +1,16 @@
 import type { DeployConfig } from '../config/config'
 import type { DeployDeps, DeployResult } from './context'
-import { deleteKeys } from '../aws/delete'
+import { deleteInBatches } from '../aws/delete-batches'
 import type { SyncPlan } from '../plan/types'
-import { attempt } from '../errors'
+import { attempt } from '../aws/step-error'
 import { bucketOperation } from '../aws/explain'
 import type { WriteGuard } from './write'
 
-export async function removeObjects(
+/**
+ * The deletion step: the plan's deletes, in DeleteObjects batches, each batch only while `guard`
+ * allows writing (the lease is held, the job not cancelled). `result.deleted` counts what went.
+ */
+export async function deleteObjects(
   config: DeployConfig,
   { s3, log }: DeployDeps,
   plan: SyncPlan,
@@ -22,7 +26,7 @@ export async function removeObjects(
         's3:DeleteObject',
         `arn:aws:s3:::${config.bucket}/${config.prefix}*`
       ),
-      deleteKeys(
+      deleteInBatches(
         s3,
         config.bucket,
         plan.deletes,
