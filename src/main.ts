@@ -4,6 +4,7 @@ import { parseConfig, type DeployConfig } from './config/config'
 import { helpText } from './config/help'
 import { version as VERSION } from '../package.json'
 import { detectPlatform, type Platform } from './platform'
+import { ciRun } from './platform/ci-run'
 import { emptyResult, type DeployResult } from './steps/context'
 import { buildOutputs, remainingWork, summaryMarkdown, toDotenv } from './report'
 import { StepError } from './aws/step-error'
@@ -42,7 +43,7 @@ export async function run(
     // Masked as soon as it is read, before anything could print it.
     if (command.inputs['web-identity-token'])
       platform.setSecret(command.inputs['web-identity-token'])
-    config = parseConfig(command.inputs, env, cwd)
+    config = parseConfig(command.inputs, env, cwd, ciRun(env).id)
     result = emptyResult(config.dryRun)
     // The AWS SDK is loaded only now, for a deploy with valid inputs.
     await loadAwsHalf()(config, platform, env, result)

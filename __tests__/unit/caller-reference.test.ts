@@ -1,4 +1,11 @@
-import { callerReference } from '../../src/plan/caller-reference'
+import { callerReference as reference } from '../../src/plan/caller-reference'
+import { ciRun } from '../../src/platform/ci-run'
+
+/** As steps/invalidation.ts calls it: the run as the platform adapter reads it. */
+const callerReference = (
+  env: NodeJS.ProcessEnv,
+  ...rest: [string, string[], string, (() => string)?]
+) => reference(ciRun(env), ...rest)
 
 describe('callerReference', () => {
   const gh = { GITHUB_RUN_ID: '123', GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTION: 'deploy' }

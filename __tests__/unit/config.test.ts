@@ -4,8 +4,8 @@ import { InputError } from '../../src/config/input-error'
 import type { RawInputs } from '../../src/config/read'
 
 const cwd = '/work/site'
-const parse = (raw: RawInputs, env: NodeJS.ProcessEnv = {}) =>
-  parseConfig({ bucket: 'my-bucket', ...raw }, env, cwd)
+const parse = (raw: RawInputs, env: NodeJS.ProcessEnv = {}, runId?: string) =>
+  parseConfig({ bucket: 'my-bucket', ...raw }, env, cwd, runId)
 
 describe('parseConfig', () => {
   test('defaults apply in code, as action.yml declares them', () => {
@@ -279,7 +279,7 @@ describe('parseConfig', () => {
 
   test('role-to-assume: the role, its session and the token', () => {
     const role = 'arn:aws:iam::123456789012:role/site-deployer'
-    expect(parse({ 'role-to-assume': role }, { GITHUB_RUN_ID: '99' }).role).toEqual({
+    expect(parse({ 'role-to-assume': role }, {}, '99').role).toEqual({
       arn: role,
       sessionName: 's3-cloudfront-deploy-99',
       durationSeconds: 3600,

@@ -1,6 +1,5 @@
 import {
   DEFAULT_LEASE,
-  describeHolder,
   leaseDeadline,
   leaseSettingsFor,
   lockStatus,
@@ -73,18 +72,4 @@ test('a dead holder blocks others for at most about 2 minutes by default; tests 
   expect(short.durationMs).toBe(3000)
   expect(short.renewEveryMs * 3).toBeLessThan(leaseDeadline(0, short))
   expect(leaseSettingsFor(undefined)).toBe(DEFAULT_LEASE)
-})
-
-test('the holder is named by its CI run or job URL when known', () => {
-  expect(
-    describeHolder(
-      { GITHUB_RUN_ID: '42', GITHUB_REPOSITORY: 'o/site', GITHUB_RUN_ATTEMPT: '2' },
-      'h',
-      1
-    )
-  ).toBe('https://github.com/o/site/actions/runs/42 (attempt 2)')
-  expect(describeHolder({ CI_JOB_URL: 'https://gitlab.com/g/s/-/jobs/7' }, 'h', 1)).toBe(
-    'https://gitlab.com/g/s/-/jobs/7'
-  )
-  expect(describeHolder({}, 'runner-3', 99)).toBe('process 99 on runner-3')
 })

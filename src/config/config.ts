@@ -69,7 +69,13 @@ export function defaultOf(name: InputName): string {
 }
 
 /** Validates every input up front; the first problem is thrown as an InputError naming the input. */
-export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string): DeployConfig {
+export function parseConfig(
+  raw: RawInputs,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  /** The CI run or job ID (platform/ci-run.ts), for the role's default session name. */
+  runId?: string
+): DeployConfig {
   const get = (name: InputName): string => raw[name] ?? defaultOf(name)
 
   const bucket = get('bucket')
@@ -127,7 +133,7 @@ export function parseConfig(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
     concurrency: parseInteger('concurrency', get('concurrency'), 1, MAX_CONCURRENCY),
     outputsFile:
       raw['outputs-file'] === undefined ? undefined : path.resolve(cwd, raw['outputs-file']),
-    role: parseRole(raw, env),
+    role: parseRole(raw, runId),
     inScope: parseFilter(get('include'), get('exclude')),
     rules: {
       cacheControl: parseRules('cache-control', get('cache-control'), checkCacheControl),
@@ -413,7 +419,7 @@ function parseRegion(input: string | undefined, env: NodeJS.ProcessEnv): string 
   return value
 }
 
-function parseRole(raw: RawInputs, env: NodeJS.ProcessEnv): RoleConfig | undefined {
+function parseRole(raw: RawInputs, runId: string | undefined): RoleConfig | undefined {
   const durationSeconds = parseInteger(
     'role-duration-seconds',
     raw['role-duration-seconds'] ?? defaultOf('role-duration-seconds'),
@@ -438,7 +444,7 @@ function parseRole(raw: RawInputs, env: NodeJS.ProcessEnv): RoleConfig | undefin
       'must be an IAM role ARN such as arn:aws:iam::123456789012:role/site-deployer'
     )
   }
-  const run = env.GITHUB_RUN_ID ?? env.CI_JOB_ID ?? String(Date.now())
+  const run = runId ?? String(Date.now())
   const sessionName = raw['role-session-name'] ?? `s3-cloudfront-deploy-${run}`.slice(0, 64)
   if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
     throw invalidInput('role-session-name', sessionName, 'must be 2-64 letters, digits or +=,.@_-')

@@ -4,13 +4,8 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import type { DeployConfig } from '../config/config'
 import { systemClock, type DeployDeps } from './context'
 import { serializeManifest, type LockRecord, type Manifest } from '../plan/manifest'
-import {
-  describeHolder,
-  formatDuration,
-  leaseDeadline,
-  lockStatus,
-  type LockStatus
-} from '../plan/lease'
+import { formatDuration, leaseDeadline, lockStatus, type LockStatus } from '../plan/lease'
+import { describeHolder } from '../platform/ci-run'
 import { deleteObjectIfMatch, headState, readLease, writeLease } from '../remote/lock'
 import { isConditionFailed, writeManifest, type StateObject } from '../remote/manifest'
 import { attempt, describeCause } from '../aws/step-error'
