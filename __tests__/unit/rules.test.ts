@@ -1,7 +1,13 @@
 import { globMatcher } from '../../src/plan/match'
 import { checkCacheControl, checkContentType, firstMatch, parseRules } from '../../src/plan/rules'
 import { createFilter } from '../../src/plan/filter'
-import { headersFor, headersFromHead, headersDigest } from '../../src/plan/headers'
+import {
+  headersDigest,
+  headersDigestWith,
+  headersFor,
+  headersFromHead
+} from '../../src/plan/headers'
+import type { ObjectHeaders } from '../../src/plan/types'
 
 describe('globMatcher', () => {
   test.each([
@@ -100,8 +106,42 @@ describe('headers', () => {
       { ...base, acl: 'public-read' },
       { ...base, storageClass: 'STANDARD_IA' },
       { ...base, sse: 'AES256' }
-    ].map(headersDigest)
+    ].map(h => headersDigest(h))
     expect(new Set(digests).size).toBe(digests.length)
+  })
+
+  test('the digests the first release stored stay valid (state objects hold them)', () => {
+    // Computed by 1.0.0: sha256 of JSON [contentType, cacheControl, acl, storageClass, sse,
+    // sseKmsKeyId] with '' for unset, first 16 hex digits.
+    expect(
+      headersDigest({ contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' })
+    ).toBe('83af171f9f586446')
+    expect(
+      headersDigest({
+        contentType: 'text/css; charset=utf-8',
+        cacheControl: 'public, max-age=31536000, immutable',
+        storageClass: 'STANDARD_IA',
+        sse: 'aws:kms',
+        sseKmsKeyId: 'alias/site'
+      })
+    ).toBe('b43100801c84af03')
+  })
+
+  test('a header field added later changes no digest while it is unset, and every digest once set', () => {
+    const samples: ObjectHeaders[] = [
+      { contentType: 'text/html' },
+      { contentType: 'text/css', cacheControl: 'max-age=60', acl: 'public-read' },
+      { contentType: 'image/png', storageClass: 'STANDARD_IA', sse: 'aws:kms', sseKmsKeyId: 'k' }
+    ]
+    for (const h of samples) {
+      expect(headersDigestWith(h, ['contentEncoding'])).toBe(headersDigest(h))
+      expect(headersDigestWith(h, ['contentEncoding', 'contentLanguage'])).toBe(headersDigest(h))
+      const withEncoding = { ...h, contentEncoding: 'gzip' } as ObjectHeaders
+      expect(headersDigestWith(withEncoding, ['contentEncoding'])).not.toBe(headersDigest(h))
+      expect(headersDigestWith(withEncoding, ['contentEncoding', 'contentLanguage'])).toBe(
+        headersDigestWith(withEncoding, ['contentEncoding'])
+      )
+    }
   })
 
   test('from HEAD, settings not asked for are not compared (S3 encrypts by default)', () => {
