@@ -10,7 +10,7 @@ import { readDistributions, urlOf } from './steps/distribution'
 import { invalidate, waitForAll } from './steps/invalidation'
 import {
   describeLock,
-  LeaseHolder,
+  type LeaseHolder,
   newLockRecord,
   observeLock,
   takeOrWait,
@@ -31,8 +31,7 @@ export async function removePrefix(
   deps: DeployDeps,
   result: DeployResult
 ): Promise<void> {
-  const { log } = deps
-  const clock = deps.clock ?? systemClock
+  const { log, clock = systemClock } = deps
   const where = `s3://${config.bucket}/${config.prefix}`
   const deadline = clock.now() + config.lockTimeoutSeconds * 1000
   const record = newLockRecord(deps.env, Date.now())
@@ -100,18 +99,10 @@ export async function removePrefix(
       await waitForLock(config, deps, lock, deadline)
       continue
     }
-    holder = await takeOrWait(
-      config,
-      deps,
-      {
-        ...bucket.manifest,
-        pending: pendingWith(bucket.manifest.pending, result.targets),
-        lock: record
-      },
-      bucket.stateObject,
-      lock,
-      deadline
-    )
+    // Taking the lock records the wildcard as pending, so a removal cut short still gets it sent.
+    const pending = pendingWith(bucket.manifest.pending, result.targets)
+    const locked = { ...bucket.manifest, pending, lock: record }
+    holder = await takeOrWait(config, deps, locked, bucket.stateObject, lock, deadline)
     if (holder) break
   }
   const plan = result.plan as SyncPlan
