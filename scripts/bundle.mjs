@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util'
 
 const require = createRequire(import.meta.url)
 const ncc = require('@vercel/ncc')
+const { digestLine, sourceDigest } = require('./source-digest.cjs')
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 // For profiling: `node scripts/bundle.mjs --unminified --out /tmp/prof` (readable stack frames).
 const { values: opts } = parseArgs({
@@ -30,6 +31,8 @@ const build = entry =>
     cache: false
   })
 
+// What the bundle is built from (read before building), so npm test can tell a stale one.
+const digest = sourceDigest(root)
 const [light, heavy] = await Promise.all([build('src/index.ts'), build('src/aws-half.ts')])
 for (const [name, out] of [
   ['src/index.ts', light],
@@ -41,7 +44,7 @@ for (const [name, out] of [
 
 const SHEBANG = '#!/usr/bin/env node\n'
 const lightCode = light.code.startsWith(SHEBANG) ? light.code.slice(SHEBANG.length) : light.code
-const code = `${SHEBANG}var __S3CFD_AWS_HALF__ = ${JSON.stringify(heavy.code)};\n${lightCode}`
+const code = `${SHEBANG}${digestLine(digest)}\nvar __S3CFD_AWS_HALF__ = ${JSON.stringify(heavy.code)};\n${lightCode}`
 
 // One licence list: the union of both halves', each package once, sorted as ncc sorts them.
 const licences = new Map()

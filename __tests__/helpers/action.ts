@@ -3,8 +3,13 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { awsEnv, cleanEnv } from './aws'
 import { startProcess } from './process'
+import { staleDist } from '../../scripts/check-dist.cjs'
 
 export const DIST = path.resolve(__dirname, '../../dist/index.js')
+
+// Every end-to-end test runs the bundle: one built from older sources would test old code.
+const stale = staleDist(path.resolve(__dirname, '../..'))
+if (stale) throw new Error(stale)
 
 export interface RunResult {
   code: number
