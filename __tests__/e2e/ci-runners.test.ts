@@ -20,7 +20,7 @@ import { startFaultProxy } from '../helpers/fault-proxy'
 import { gitlabCiLocal, siteProject, withoutImages } from '../helpers/gitlab'
 import { runProcess } from '../helpers/process'
 
-const ROOT = path.resolve(__dirname, '../..')
+import { ROOT } from '../helpers/repo'
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name)
 const TOKEN =
   'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9qZWN0X3BhdGg6bXktZ3JvdXAvbXktc2l0ZSJ9.Z2l0bGFiLXNpZ25hdHVyZQ'

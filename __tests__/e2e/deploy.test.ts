@@ -17,6 +17,7 @@ import {
 } from '../helpers/aws'
 import { runGitHub, runGitLab } from '../helpers/action'
 import { makeSite, sampleSite, touchAll, writeFiles } from '../helpers/site'
+import { ROOT } from '../helpers/repo'
 
 const moto = motoSuite('site')
 const newBucket = () => moto.newBucket()
@@ -338,7 +339,7 @@ test('--help lists every input as a flag', async () => {
     args: ['--version']
   })
   expect(version.stdout.trim()).toBe(
-    JSON.parse(await readFile(path.join(__dirname, '../../package.json'), 'utf8')).version
+    JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version
   )
 })
 

@@ -12,7 +12,8 @@ import { motoSuite } from '../helpers/moto'
 import { aws, createDistribution, listInvalidations, listObjects } from '../helpers/aws'
 import { assertNoSecrets } from '../helpers/action'
 import { startFaultProxy } from '../helpers/fault-proxy'
-import { npmEnv, packProject, ROOT, startRegistry, type Registry } from '../helpers/npm'
+import { ROOT } from '../helpers/repo'
+import { npmEnv, packProject, startRegistry, type Registry } from '../helpers/npm'
 import { gitlabCiLocal, siteProject } from '../helpers/gitlab'
 
 const moto = motoSuite('component')

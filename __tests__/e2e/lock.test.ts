@@ -10,7 +10,7 @@ import * as path from 'node:path'
 import { motoSuite } from '../helpers/moto'
 import {
   aws,
-  downloadAll,
+  bucketContents,
   getObjectBytes,
   headObject,
   LEASE,
@@ -33,16 +33,6 @@ function build(name: string, n: number): Record<string, string> {
   }
   for (let i = 0; i < n; i++) files[`${name}/page-${i}.html`] = `${name} page ${i}`
   return files
-}
-
-/** Every object of the site (the state object aside), as key → content. */
-async function bucketContents(bucket: string): Promise<Record<string, string>> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'lock-get-'))
-  await downloadAll(moto.endpoint, bucket, dir)
-  const out: Record<string, string> = {}
-  for (const o of await listObjects(moto.endpoint, bucket))
-    out[o.Key] = await readFile(path.join(dir, ...o.Key.split('/')), 'utf8')
-  return out
 }
 
 async function stateObjectText(bucket: string): Promise<string> {
@@ -91,7 +81,7 @@ test('two deploys at once: the bucket ends as exactly one whole build, and a re-
     expect(waited[0]).toMatch(/The lock on s3:\/\/.* is free after \d+ s\./)
     expect(waited[0]).toContain('Plan (again, from the bucket as the other deploy left it)')
 
-    const contents = await bucketContents(bucket)
+    const contents = await bucketContents(moto.endpoint, bucket)
     const winner = logs[0] === waited[0] ? a : b
     expect(contents).toEqual(winner)
     // Neither the state object nor its lease is left holding a lock.
@@ -150,7 +140,7 @@ test('a deploy killed (SIGKILL) halfway through its uploads blocks the next one 
     expect((next.stdout + next.stderr).match(/presumed dead/g)).toHaveLength(1)
     // The lease is 5 s here: the next deploy waited about that long, not minutes.
     expect(waitedMs).toBeLessThan(30_000)
-    expect(await bucketContents(bucket)).toEqual(files)
+    expect(await bucketContents(moto.endpoint, bucket)).toEqual(files)
   } finally {
     doomed?.kill('SIGKILL')
     await doomed?.result
@@ -204,7 +194,7 @@ test('a live holder: a dry run says so, a deploy waits up to lock-timeout, then 
     const done = await holder.result
     expect(done.code).toBe(0)
     // Only the holder's build is there: the refused deploy wrote nothing.
-    expect(await bucketContents(bucket)).toEqual(slow)
+    expect(await bucketContents(moto.endpoint, bucket)).toEqual(slow)
   } finally {
     holder?.kill('SIGKILL')
     await holder?.result
@@ -240,7 +230,7 @@ test('a cancelled job (SIGTERM) stops, releases the lock and records what it upl
     expect(next.stdout).not.toMatch(/Another deploy holds the lock/)
     // What the cancelled run uploaded was recorded: only the rest is uploaded now.
     expect(Number(next.outputs.UPLOADED)).toBe(Object.keys(files).length - uploadedBefore)
-    expect(await bucketContents(bucket)).toEqual(files)
+    expect(await bucketContents(moto.endpoint, bucket)).toEqual(files)
   } finally {
     run?.kill('SIGKILL')
     await run?.result

@@ -11,7 +11,8 @@ import { motoSuite } from '../helpers/moto'
 import { awsEnv, listObjects } from '../helpers/aws'
 import { assertNoSecrets, parseDotenv } from '../helpers/action'
 import { makeSite } from '../helpers/site'
-import { npmEnv, packProject, ROOT, type Packed } from '../helpers/npm'
+import { ROOT } from '../helpers/repo'
+import { npmEnv, packProject, type Packed } from '../helpers/npm'
 
 const exec = promisify(execFile)
 const moto = motoSuite('npm-bin')

@@ -18,7 +18,8 @@ import {
 } from '../helpers/aws'
 import { assertNoSecrets, runGitHub } from '../helpers/action'
 import { startFaultProxy } from '../helpers/fault-proxy'
-import { npmEnv, packProject, ROOT, startRegistry, type Registry } from '../helpers/npm'
+import { ROOT } from '../helpers/repo'
+import { npmEnv, packProject, startRegistry, type Registry } from '../helpers/npm'
 import { gitlabCiLocal, siteProject, withoutImages } from '../helpers/gitlab'
 import { makeSite } from '../helpers/site'
 

@@ -3,7 +3,7 @@
  * faults (503 SlowDown, connection resets, a throttled invalidation) still lands byte for byte,
  * in an order that protects the live site.
  */
-import { mkdir, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises'
+import { mkdir, mkdtemp, symlink } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { motoSuite } from '../helpers/moto'
@@ -12,7 +12,7 @@ import {
   LEASE,
   MANIFEST,
   createDistribution,
-  downloadAll,
+  bucketContents,
   listInvalidations,
   listObjects
 } from '../helpers/aws'
@@ -42,26 +42,6 @@ async function seed(bucket: string, keys: string[]): Promise<void> {
     await import('node:fs/promises').then(fs => fs.writeFile(path.join(dir, key), `stale ${key}`))
   }
   await aws(moto.endpoint, 's3', 'cp', '--recursive', '--quiet', dir, `s3://${bucket}/`)
-}
-
-/** Every file under a folder, relative path → content. */
-async function readTree(root: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {}
-  const walk = async (dir: string) => {
-    for (const e of await readdir(dir, { withFileTypes: true })) {
-      const abs = path.join(dir, e.name)
-      if (e.isDirectory()) await walk(abs)
-      else out[path.relative(root, abs).split(path.sep).join('/')] = await readFile(abs, 'utf8')
-    }
-  }
-  await walk(root)
-  return out
-}
-
-async function bucketContents(bucket: string): Promise<Record<string, string>> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bucket-'))
-  await downloadAll(moto.endpoint, bucket, dir)
-  return readTree(dir)
 }
 
 describe('bad input is refused, naming it, with nothing changed', () => {
@@ -293,7 +273,7 @@ describe('through a fault-injecting proxy', () => {
       expect(injected.filter(r => r.outcome === 'reset').length).toBeGreaterThan(3)
       expect(injected.filter(r => r.outcome === 'throttled')).toHaveLength(1)
 
-      expect(await bucketContents(bucket)).toEqual(files)
+      expect(await bucketContents(moto.endpoint, bucket)).toEqual(files)
       // The lock is taken by writing the state object with the paths pending, first; the final
       // state, releasing it, comes last.
       expect(phases(proxy.requests, bucket)).toEqual([
@@ -340,7 +320,7 @@ describe('through a fault-injecting proxy', () => {
 
       const rerun = await runGitLab({ endpoint: moto.endpoint, cwd: source, inputs })
       expect(rerun.code).toBe(0)
-      expect(await bucketContents(bucket)).toEqual(files)
+      expect(await bucketContents(moto.endpoint, bucket)).toEqual(files)
     } finally {
       await proxy.close()
     }

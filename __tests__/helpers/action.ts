@@ -4,11 +4,12 @@ import * as path from 'node:path'
 import { awsEnv, cleanEnv } from './aws'
 import { startProcess } from './process'
 import { staleDist } from '../../scripts/check-dist.cjs'
+import { ROOT } from './repo'
 
-export const DIST = path.resolve(__dirname, '../../dist/index.js')
+export const DIST = path.join(ROOT, 'dist', 'index.js')
 
 // Every end-to-end test runs the bundle: one built from older sources would test old code.
-const stale = staleDist(path.resolve(__dirname, '../..'))
+const stale = staleDist(ROOT)
 if (stale) throw new Error(stale)
 
 export interface RunResult {

@@ -7,7 +7,7 @@ import { stringify } from 'yaml'
 import { cleanEnv } from './aws'
 import { runProcess } from './process'
 
-const ROOT = path.resolve(__dirname, '../..')
+import { ROOT } from './repo'
 
 /**
  * A site's repository, as the README's pipelines expect one: `npm ci` works (an empty lock) and

@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { staleDist } from '../../scripts/check-dist.cjs'
+import { readRepoFile } from '../helpers/repo'
 import { builtFrom, digestLine, sourceDigest } from '../../scripts/source-digest.cjs'
 
 /** A project tree with the files the digest reads, and a bundle built from `builtWith`. */
@@ -54,7 +55,7 @@ test('line endings do not count: a CRLF checkout has the same digest', () => {
 })
 
 test('the committed bundle says what it was built from, on its second line', () => {
-  const bundle = readFileSync(path.resolve(__dirname, '../../dist/index.js'), 'utf8')
+  const bundle = readRepoFile('dist/index.js')
   expect(bundle.split('\n')[0]).toBe('#!/usr/bin/env node')
   expect(builtFrom(bundle.split('\n')[1] ?? '')).toMatch(/^[0-9a-f]{64}$/)
 })
