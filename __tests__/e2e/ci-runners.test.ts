@@ -105,7 +105,7 @@ test("the README's GitLab pipeline runs green under gitlab-ci-local, with OIDC a
     const signed = proxy.requests.filter(r => r.service !== 'sts')
     expect(signed.length).toBeGreaterThan(0)
     for (const r of signed) expect(r.accessKeyId).toMatch(/^ASIA/)
-    assertNoSecrets({ stdout: log, stderr: '', summary: '', outputs: {} }, [TOKEN])
+    assertNoSecrets({ stdout: log, stderr: '', platform: 'other' }, [TOKEN])
     expect(log).not.toMatch(/^\S+\s+> ::/m) // no workflow command in a GitLab log
   } finally {
     await proxy.close()
@@ -113,6 +113,7 @@ test("the README's GitLab pipeline runs green under gitlab-ci-local, with OIDC a
 })
 
 test('@github/local-action runs the action source; success and failure are told apart by ::error::', async () => {
+  const SECRET_KEY = 'testing-secret-key-do-not-log'
   const bucket = `local-action-${Date.now()}`
   await createBucket(moto.endpoint, bucket)
   const site = await mkdtemp(path.join(os.tmpdir(), 'la-site-'))
@@ -123,7 +124,7 @@ test('@github/local-action runs the action source; success and failure are told 
       GITHUB_ACTIONS: 'true',
       AWS_ENDPOINT_URL: moto.endpoint,
       AWS_ACCESS_KEY_ID: 'testing-access-key',
-      AWS_SECRET_ACCESS_KEY: 'testing-secret-key-do-not-log',
+      AWS_SECRET_ACCESS_KEY: SECRET_KEY,
       AWS_REGION: 'us-east-1',
       ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
     }
@@ -145,6 +146,9 @@ test('@github/local-action runs the action source; success and failure are told 
   )
   expect(ok.stdout).not.toContain('::error::')
   expect(ok.stdout).toMatch(/'uploaded'\s*│\s*'1'/)
+  // Masked with ::add-mask::, which a GitHub runner hides, and never printed otherwise.
+  expect(ok.stdout).toContain(`::add-mask::${SECRET_KEY}`)
+  assertNoSecrets({ ...ok, platform: 'github' }, [SECRET_KEY])
   expect((await listObjects(moto.endpoint, bucket)).map(o => o.Key)).toEqual(['index.html'])
 
   // local-action exits 0 even when the action fails: the ::error:: line is what tells.
@@ -156,4 +160,5 @@ test('@github/local-action runs the action source; success and failure are told 
     120_000
   )
   expect(bad.stdout).toContain("::error::Input 'delete' must be true or false, got 'maybe'.")
+  assertNoSecrets({ ...bad, platform: 'github' }, [SECRET_KEY])
 })

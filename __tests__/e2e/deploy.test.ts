@@ -63,8 +63,10 @@ describe('GitHub way (INPUT_* variables, GITHUB_OUTPUT)', () => {
         'invalidation-max-paths': '100'
       }
     })
-    expect(first.stderr).not.toContain('::error::')
     expect(first.code).toBe(0)
+    // @actions/core writes workflow commands, ::error:: and ::warning:: too, to stdout.
+    expect(first.stdout).not.toMatch(/^::(error|warning)/m)
+    expect(first.stdout).toMatch(/^::group::/m)
     expect(first.outputs.uploaded).toBe(String(Object.keys(files).length))
     expect(first.outputs.unchanged).toBe('0')
     expect(first.outputs.deleted).toBe('0')
@@ -240,6 +242,7 @@ describe('GitHub way (INPUT_* variables, GITHUB_OUTPUT)', () => {
       cwd: v1,
       inputs: { source: v1, bucket }
     })
+    expect(run.code).toBe(0)
     expect(run.outputs.deleted).toBe('0')
     expect((await listObjects(moto.endpoint, bucket)).map(o => o.Key)).toEqual([
       'index.html',

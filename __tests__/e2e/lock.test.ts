@@ -202,41 +202,73 @@ test('a live holder: a dry run says so, a deploy waits up to lock-timeout, then 
   }
 }, 180_000)
 
-test('a cancelled job (SIGTERM) stops, releases the lock and records what it uploaded; the next deploy does not wait', async () => {
+// GitHub cancels a job with SIGINT (then SIGTERM), GitLab with SIGTERM.
+test.each(['SIGINT', 'SIGTERM'] as const)(
+  'a cancelled job (%s) stops, releases the lock and records what it uploaded; the next deploy does not wait',
+  async signal => {
+    const bucket = await moto.newBucket()
+    const files = build('site', 30)
+    const source = await makeSite(files)
+    const proxy = await startFaultProxy({
+      target: moto.endpoint,
+      delayMs: (method, p) => (method === 'PUT' && !p.includes('.s3-cloudfront-deploy.') ? 150 : 0)
+    })
+    let run: StartedRun | undefined
+    try {
+      const inputs = { source, bucket, concurrency: '2' }
+      run = await startGitLab({ endpoint: proxy.url, cwd: source, inputs })
+      await until('a few uploads', () => sitePuts(proxy) >= 4)
+      run.kill(signal)
+      const cancelled = await run.result
+      expect(cancelled.code).not.toBe(0)
+      expect(cancelled.stderr).toContain(`Received ${signal}: stopping, and releasing the lock.`)
+      expect(cancelled.stderr).toContain('The job was cancelled')
+      expect(cancelled.stdout).toMatch(/Released the lock on s3:\/\//)
+      expect((await headObject(moto.endpoint, bucket, MANIFEST)).Metadata ?? {}).toEqual({})
+      const uploadedBefore = Number(cancelled.outputs.UPLOADED)
+      expect(uploadedBefore).toBeGreaterThan(0)
+
+      const next = await runGitLab({ endpoint: moto.endpoint, cwd: source, inputs })
+      expect(next.code).toBe(0)
+      expect(next.stdout).not.toMatch(/Another deploy holds the lock/)
+      // What the cancelled run uploaded was recorded: only the rest is uploaded now.
+      expect(Number(next.outputs.UPLOADED)).toBe(Object.keys(files).length - uploadedBefore)
+      expect(await bucketContents(moto.endpoint, bucket)).toEqual(files)
+    } finally {
+      run?.kill('SIGKILL')
+      await run?.result
+      await proxy.close()
+    }
+  },
+  180_000
+)
+
+test('a second signal ends the job at once (exit 130), without waiting for the release', async () => {
   const bucket = await moto.newBucket()
-  const files = build('site', 30)
-  const source = await makeSite(files)
+  const source = await makeSite(build('site', 30))
+  // Every write of the site is slow, and so is the release: only the second signal ends it soon.
   const proxy = await startFaultProxy({
     target: moto.endpoint,
-    delayMs: (method, p) => (method === 'PUT' && !p.includes('.s3-cloudfront-deploy.') ? 150 : 0)
+    delayMs: m => (m === 'PUT' ? 2000 : 0)
   })
   let run: StartedRun | undefined
   try {
-    const inputs = { source, bucket, concurrency: '2' }
-    run = await startGitLab({ endpoint: proxy.url, cwd: source, inputs })
-    await until('a few uploads', () => sitePuts(proxy) >= 4)
-    run.kill('SIGTERM')
-    const cancelled = await run.result
-    expect(cancelled.code).not.toBe(0)
-    expect(cancelled.stderr).toContain('Received SIGTERM: stopping, and releasing the lock.')
-    expect(cancelled.stderr).toContain('The job was cancelled')
-    expect(cancelled.stdout).toMatch(/Released the lock on s3:\/\//)
-    expect((await headObject(moto.endpoint, bucket, MANIFEST)).Metadata ?? {}).toEqual({})
-    const uploadedBefore = Number(cancelled.outputs.UPLOADED)
-    expect(uploadedBefore).toBeGreaterThan(0)
-
-    const next = await runGitLab({ endpoint: moto.endpoint, cwd: source, inputs })
-    expect(next.code).toBe(0)
-    expect(next.stdout).not.toMatch(/Another deploy holds the lock/)
-    // What the cancelled run uploaded was recorded: only the rest is uploaded now.
-    expect(Number(next.outputs.UPLOADED)).toBe(Object.keys(files).length - uploadedBefore)
-    expect(await bucketContents(moto.endpoint, bucket)).toEqual(files)
+    run = await startGitLab({ endpoint: proxy.url, cwd: source, inputs: { source, bucket } })
+    await until('the first upload', () => sitePuts(proxy) >= 1)
+    run.kill('SIGINT')
+    await new Promise(r => setTimeout(r, 200))
+    const second = Date.now()
+    run.kill('SIGINT')
+    const ended = await run.result
+    expect(ended.code).toBe(130)
+    expect(Date.now() - second).toBeLessThan(1500)
+    expect(ended.stderr).toContain('Received SIGINT: stopping, and releasing the lock.')
   } finally {
     run?.kill('SIGKILL')
     await run?.result
     await proxy.close()
   }
-}, 180_000)
+}, 120_000)
 
 test('the state object names no file, and one in the old format is upgraded without a HEAD per object', async () => {
   const bucket = await moto.newBucket()

@@ -158,6 +158,23 @@ test('a state object that cannot be written after a no-change deploy says which 
   )
 })
 
+test('a state object written by a newer release is refused, naming manifest-key, before any write', async () => {
+  const { gzipSync } = await import('node:zlib')
+  s3Mock.on(GetObjectCommand, { Key: MANIFEST }).callsFake(() => {
+    sent.push(`GetObjectCommand ${MANIFEST}`)
+    const body = gzipSync('{"version":3,"generator":"s3-cloudfront-deploy"}')
+    return { ETag: '"v3"', Body: { transformToByteArray: async () => new Uint8Array(body) } }
+  })
+  for (const dryRun of [false, true]) {
+    clearSent()
+    await expect(deploy(await config({ dryRun }), deps(), emptyResult(dryRun))).rejects.toThrow(
+      "Input 'manifest-key': the state object was written by a newer version of the action (format 3, this one reads up to 2): use that version or newer. Nothing was changed. (Or set manifest-key to a new name: this version then starts a state object of its own.)"
+    )
+    expect(sent).toContain(`GetObjectCommand ${MANIFEST}`)
+    expect(sent.filter(r => /^(Put|Delete|Copy|CreateInvalidation)/.test(r))).toEqual([])
+  }
+})
+
 test('more deletions than max-deletes: refused after the plan is shown, before any change', async () => {
   const objects = Array.from({ length: 20 }, (_, i) => ({
     Key: `old-${i}.css`,

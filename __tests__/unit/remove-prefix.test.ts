@@ -113,3 +113,16 @@ test('a failed batch: nothing more deleted, no invalidation; the lock released a
   expect(sent.filter(r => r.includes(STATE))).toEqual([`Put ${STATE}`, `Put ${STATE}`])
   expect(s3Mock.commandCalls(PutObjectCommand).at(-1)!.args[0].input.Metadata).toBeUndefined()
 })
+
+test('a state object written by a newer release is refused, naming manifest-key: nothing deleted', async () => {
+  s3Mock.on(GetObjectCommand, { Key: STATE }).resolves({
+    ETag: '"s9"',
+    Body: { transformToByteArray: async () => new Uint8Array(gzipSync('{"version":3}')) }
+  } as never)
+  await expect(
+    removePrefix(config(), { s3, cloudfront, log, env: {} }, emptyResult(false))
+  ).rejects.toThrow(
+    "Input 'manifest-key': the state object was written by a newer version of the action (format 3, this one reads up to 2): use that version or newer. Nothing was changed."
+  )
+  expect(sent).toEqual([])
+})

@@ -26,15 +26,21 @@ test('serialize and parse round-trip, keyed by digest, with the ETag only where 
   }
   const text = serializeManifest(manifest)
   const data = JSON.parse(text)
+  // Rows are in the order of their key digests; headers are numbered as rows first use them.
+  const rows = ['index.html', 'video.mp4', 'a.css'].sort((a, b) =>
+    keyDigest(a) < keyDigest(b) ? -1 : 1
+  )
+  const headersOf: Record<string, string> = { 'index.html': 'h1', 'video.mp4': 'h2', 'a.css': 'h1' }
+  const headerOrder = [...new Set(rows.map(k => headersOf[k]))]
+  const index = Buffer.from(data.headerIndex, 'base64')
+  expect(rows.map((k, row) => [k, headerOrder[index.readUInt32LE(row * 4)]])).toEqual(
+    rows.map(k => [k, headersOf[k]])
+  )
   expect(data).toMatchObject({
     version: 2,
     generator: 's3-cloudfront-deploy',
     count: 3,
-    headers: ['h1', 'h2'].sort(
-      (a, b) =>
-        // headers are numbered in the order rows (sorted digests) first use them
-        text.indexOf(a) - text.indexOf(b)
-    ),
+    headers: headerOrder,
     pending: { E1: ['/a'] },
     lock: manifest.lock
   })
