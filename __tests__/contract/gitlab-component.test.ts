@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { parseAllDocuments } from 'yaml'
-import { INPUT_SPECS, type InputSpec } from '../../src/config/inputs'
+import { INPUT_SPECS, plainText, type InputSpec } from '../../src/config/inputs'
 
 import { ROOT } from '../helpers/repo'
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
@@ -30,7 +30,7 @@ describe('the GitLab component is the same contract as the code', () => {
   test('each with its description, its default and a type that follows its kind', () => {
     for (const input of INPUT_SPECS) {
       const declared = spec[input.name]!
-      const expected: Record<string, unknown> = { description: input.description }
+      const expected: Record<string, unknown> = { description: plainText(input.description) }
       if (input.kind === 'boolean') expected.type = 'boolean'
       if (input.kind === 'integer') expected.type = 'number'
       if (!input.required) {

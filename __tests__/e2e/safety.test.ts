@@ -67,7 +67,8 @@ describe('bad input is refused, naming it, before any request or before any writ
         bucket: ctx.bucket
       }),
       /Input 'source' is an empty folder/,
-      'none'
+      // Found by the walk, which runs beside the first reads of the bucket.
+      'reads'
     ],
     [
       'a missing source',
