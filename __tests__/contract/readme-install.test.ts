@@ -1,10 +1,18 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import * as path from 'node:path'
+import { allExamples } from '../helpers/examples'
+import { readRepoFile as read, ROOT } from '../helpers/repo'
 
-import { ROOT } from '../helpers/repo'
-const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8')
 const readme = read('README.md')
-const DOCS = ['README.md', 'CHANGELOG.md', 'SECURITY.md', 'CONTRIBUTING.md', 'templates/deploy.yml']
+const DOCS = [
+  'README.md',
+  ...readdirSync(path.join(ROOT, 'docs')).map(f => `docs/${f}`),
+  ...allExamples().map(f => `examples/${f}`),
+  'CHANGELOG.md',
+  'SECURITY.md',
+  'CONTRIBUTING.md',
+  'templates/deploy.yml'
+]
 
 /** Node.js lines that are LTS and still supported (2026-11): 22 and 24. */
 const SUPPORTED_NODE = ['22', '24']
@@ -21,9 +29,10 @@ describe('the README for a new user', () => {
   })
 
   test('examples run on a supported Node.js LTS', () => {
+    const text = DOCS.map(read).join('\n')
     const versions = [
-      ...[...readme.matchAll(/image: node:(\d+)/g)].map(m => m[1]),
-      ...[...readme.matchAll(/node-version: (\d+)/g)].map(m => m[1])
+      ...[...text.matchAll(/image: node:(\d+)/g)].map(m => m[1]),
+      ...[...text.matchAll(/node-version: (\d+)/g)].map(m => m[1])
     ]
     expect(versions.length).toBeGreaterThan(3)
     for (const v of versions) expect(SUPPORTED_NODE).toContain(v)

@@ -1,7 +1,7 @@
 /**
  * The repository's own GitHub workflows: valid by the workflow schema (@action-validator/cli),
  * least privilege, third-party actions pinned to commit SHAs, and doing what the release process
- * promises. action.yml's runs.using is checked by action-yml.test.ts: the validator's schema
+ * promises. action.yml's runs.using is checked by inputs.test.ts: the validator's schema
  * does not know node24 yet.
  */
 import { spawnSync } from 'node:child_process'

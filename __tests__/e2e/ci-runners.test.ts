@@ -1,11 +1,10 @@
 /**
- * The real CI emulators: the README's GitLab pipeline under gitlab-ci-local (jobs run in the host
+ * The real CI emulators: the vendored-file GitLab pipeline of examples/ under gitlab-ci-local (jobs run in the host
  * shell, `image:` dropped), and the action's source under @github/local-action.
  */
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { parse } from 'yaml'
 import { motoSuite } from '../helpers/moto'
 import {
   aws,
@@ -21,6 +20,7 @@ import { gitlabCiLocal, siteProject, withoutImages } from '../helpers/gitlab'
 import { runProcess } from '../helpers/process'
 
 import { ROOT } from '../helpers/repo'
+import { example } from '../helpers/examples'
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name)
 const TOKEN =
   'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9qZWN0X3BhdGg6bXktZ3JvdXAvbXktc2l0ZSJ9.Z2l0bGFiLXNpZ25hdHVyZQ'
@@ -38,16 +38,8 @@ function exec(
   return runProcess(command, args, { cwd, env: { ...cleanEnv(), ...env }, timeoutMs })
 }
 
-/** The `.gitlab-ci.yml` block of the README, exactly as users copy it. */
-async function readmePipeline(): Promise<Record<string, any>> {
-  const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8')
-  const block = /```yaml\n(# \.gitlab-ci\.yml\n[\s\S]*?)```/.exec(readme)
-  if (!block) throw new Error('README.md has no ```yaml block starting with "# .gitlab-ci.yml"')
-  return parse(block[1] as string)
-}
-
-test("the README's GitLab pipeline runs green under gitlab-ci-local, with OIDC and dotenv outputs", async () => {
-  const pipeline = await readmePipeline()
+test('the vendored-file pipeline (examples/gitlab/vendored.gitlab-ci.yml) runs green under gitlab-ci-local, with OIDC and dotenv outputs', async () => {
+  const pipeline = example('gitlab/vendored.gitlab-ci.yml').yaml
   expect(pipeline.deploy.id_tokens.INPUT_WEB_IDENTITY_TOKEN.aud).toBe('sts.amazonaws.com')
   const project = await siteProject(withoutImages(pipeline), {
     'index.html': '<h1>From GitLab</h1>',

@@ -6,7 +6,7 @@ import {
   fourSections,
   prng,
   randomBlog,
-  readmeHugoBlog
+  docsHugoBlog
 } from '../../helpers/site-shapes'
 
 const DEFAULT_MAX_PATHS = Number(
@@ -288,9 +288,9 @@ describe('foldPaths examples', () => {
     expect(purged.length).toBeLessThan(unchanged.length / 50)
   })
 
-  test("the README's example: one new post on a Hugo blog of 150 posts, 104 URLs in 11 paths", () => {
+  test("docs/how-it-works.md's example: one new post on a Hugo blog of 150 posts, 104 URLs in 11 paths", () => {
     // The same blog as the end-to-end test.
-    const blog = readmeHugoBlog()
+    const blog = docsHugoBlog()
     expect(blog.changed).toHaveLength(56)
     const { changed, unchanged } = split(blog.keys, blog.changed)
     expect(changed).toHaveLength(104)

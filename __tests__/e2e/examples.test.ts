@@ -1,13 +1,13 @@
 /**
- * The README's preview recipes, as users copy them: the GitHub workflow (valid by the workflow
- * schema; its deploy and remove steps run with the action's bundle) and the GitLab review app
- * under gitlab-ci-local (the deploy job, then the stop job), against moto_server.
+ * The example pipelines of examples/ that the README and docs/ show, run as users copy them: the
+ * GitHub workflows' steps with the action's bundle (the schema is checked by
+ * contract/docs.test.ts), and the GitLab review app under gitlab-ci-local (the deploy job, then
+ * the stop job), against moto_server. The other GitLab pipelines run in ci-runners.test.ts and
+ * gitlab-component.test.ts.
  */
-import { spawnSync } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { parse } from 'yaml'
 import { motoSuite } from '../helpers/moto'
 import {
   aws,
@@ -18,7 +18,7 @@ import {
 } from '../helpers/aws'
 import { assertNoSecrets, runGitHub } from '../helpers/action'
 import { startFaultProxy } from '../helpers/fault-proxy'
-import { ROOT } from '../helpers/repo'
+import { example } from '../helpers/examples'
 import { npmEnv, packProject, startRegistry, type Registry } from '../helpers/npm'
 import { gitlabCiLocal, siteProject, withoutImages } from '../helpers/gitlab'
 import { makeSite } from '../helpers/site'
@@ -26,15 +26,6 @@ import { makeSite } from '../helpers/site'
 const moto = motoSuite('recipe')
 const TOKEN =
   'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9qZWN0X3BhdGg6bXktZ3JvdXAvcmV2aWV3In0.cmV2aWV3LXNpZ25hdHVyZQ'
-
-/** The README's ```yaml block whose first line is `first`. */
-async function readmeBlock(first: string): Promise<{ text: string; yaml: Record<string, any> }> {
-  const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8')
-  const escaped = first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  const block = new RegExp('```yaml\\n(' + escaped + '\\n[\\s\\S]*?)```').exec(readme)
-  if (!block) throw new Error(`README.md has no \`\`\`yaml block starting "${first}"`)
-  return { text: block[1] as string, yaml: parse(block[1] as string) }
-}
 
 /** Sites on both sides of the preview, so a test sees that they stay. */
 async function neighbours(bucket: string) {
@@ -52,14 +43,54 @@ async function neighbours(bucket: string) {
   return (await listObjects(moto.endpoint, bucket)).map(o => o.Key)
 }
 
-test("the README's GitHub preview workflow: valid, url as the environment's URL, deploy then remove", async () => {
-  const { text, yaml: workflow } = await readmeBlock('# .github/workflows/preview.yml')
-  const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'wf-')), 'preview.yml')
-  await writeFile(file, text)
-  const validator = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'action-validator'), [file], {
-    encoding: 'utf8'
+/** A step's `with:` as the runner passes it, for the test's bucket and distribution. */
+function inputsOf(
+  step: { with: Record<string, unknown> },
+  expected: { bucket: string },
+  actual: { bucket: string; distribution: string },
+  pr = '7'
+): Record<string, string> {
+  const inputs: Record<string, string> = {}
+  for (const [name, value] of Object.entries(step.with)) {
+    // The test's own credentials and region, not a role.
+    if (name === 'role-to-assume' || name === 'region') continue
+    inputs[name] = String(value).replace('${{ github.event.pull_request.number }}', pr)
+  }
+  expect(inputs.bucket).toBe(expected.bucket)
+  return { ...inputs, bucket: actual.bucket, 'distribution-id': actual.distribution }
+}
+
+test("the README's GitHub workflow: its deploy step deploys, and sets the outputs the next step reads", async () => {
+  const { yaml: workflow } = example('github/deploy.yml')
+  const steps: { id?: string; uses?: string; run?: string; with: Record<string, unknown> }[] =
+    workflow.jobs.deploy.steps
+  expect(workflow.permissions['id-token']).toBe('write')
+  const step = steps.find(s => s.id === 'deploy')!
+  expect(step.uses).toBe('OWNER/s3-cloudfront-deploy@v1')
+  const bucket = await moto.newBucket()
+  const distribution = await createDistribution(moto.endpoint, '', `${bucket}.s3.amazonaws.com`)
+  const workspace = await makeSite({ 'public/index.html': '<h1>Site</h1>', 'public/a.css': 'a{}' })
+  const run = await runGitHub({
+    endpoint: moto.endpoint,
+    cwd: workspace,
+    inputs: inputsOf(step, { bucket: 'my-site-bucket' }, { bucket, distribution })
   })
-  expect([validator.status, `${validator.stdout}${validator.stderr}`]).toEqual([0, ''])
+  expect(run.code).toBe(0)
+  expect((await listObjects(moto.endpoint, bucket)).map(o => o.Key)).toEqual([
+    'a.css',
+    'index.html'
+  ])
+  // The last step's expressions name outputs the action sets.
+  const named = [...steps.at(-1)!.run!.matchAll(/steps\.deploy\.outputs\.([\w-]+)/g)].map(
+    m => m[1]!
+  )
+  expect(named.length).toBeGreaterThan(0)
+  for (const output of named) expect(Object.keys(run.outputs)).toContain(output)
+  expect(run.outputs['invalidation-status']).toBe('COMPLETED')
+})
+
+test("the docs' GitHub preview workflow: url as the environment's URL, deploy then remove", async () => {
+  const { yaml: workflow } = example('github/preview.yml')
   expect(workflow.on.pull_request.types).toEqual(
     expect.arrayContaining(['opened', 'synchronize', 'closed'])
   )
@@ -77,20 +108,13 @@ test("the README's GitHub preview workflow: valid, url as the environment's URL,
   const bucket = await moto.newBucket()
   const distribution = await createDistribution(moto.endpoint, '', `${bucket}.s3.amazonaws.com`)
   const kept = await neighbours(bucket)
-  const inputsOf = (step: { with: Record<string, unknown> }) => {
-    const inputs: Record<string, string> = {}
-    for (const [name, value] of Object.entries(step.with)) {
-      if (name === 'role-to-assume' || name === 'region') continue
-      inputs[name] = String(value).replace('${{ github.event.pull_request.number }}', '7')
-    }
-    expect(inputs.bucket).toBe('my-previews-bucket')
-    return { ...inputs, bucket, 'distribution-id': distribution }
-  }
+  const previewInputs = (step: { with: Record<string, unknown> }) =>
+    inputsOf(step, { bucket: 'my-previews-bucket' }, { bucket, distribution })
   const workspace = await makeSite({ 'public/index.html': '<h1>PR 7</h1>', 'public/a.css': 'a{}' })
   const deployed = await runGitHub({
     endpoint: moto.endpoint,
     cwd: workspace,
-    inputs: inputsOf(deployStep)
+    inputs: previewInputs(deployStep)
   })
   expect(deployed.code).toBe(0)
   expect(deployed.outputs.url).toMatch(/^https:\/\/\S+\.cloudfront\.net\/pr-7\/$/)
@@ -102,7 +126,7 @@ test("the README's GitHub preview workflow: valid, url as the environment's URL,
   const removed = await runGitHub({
     endpoint: moto.endpoint,
     cwd: await mkdtemp(path.join(os.tmpdir(), 'empty-workspace-')),
-    inputs: inputsOf(removeStep)
+    inputs: previewInputs(removeStep)
   })
   expect(removed.code).toBe(0)
   expect(removed.outputs.deleted).toBe('2')
@@ -128,8 +152,8 @@ async function find(dir: string, name: string): Promise<string[]> {
   return found
 }
 
-test("the README's GitLab review app under gitlab-ci-local: deploy_review sets the environment URL, stop_review removes it", async () => {
-  const { yaml: pipeline } = await readmeBlock('# .gitlab-ci.yml, review apps')
+test("the docs' GitLab review app under gitlab-ci-local: deploy_review sets the environment URL, stop_review removes it", async () => {
+  const { yaml: pipeline } = example('gitlab/review-apps.gitlab-ci.yml')
   expect(pipeline.deploy_review.environment).toEqual({
     name: 'review/$CI_COMMIT_REF_SLUG',
     url: '$DYNAMIC_ENVIRONMENT_URL',
