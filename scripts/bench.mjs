@@ -30,7 +30,14 @@ import {
   sweepConcurrency
 } from './bench/compare.mjs'
 import { startLatencyProxy } from './bench/latency-proxy.mjs'
-import { busyWarning, describeMachine, loadAverage, realCommand } from './bench/machine.mjs'
+import {
+  busyWarning,
+  describeMachine,
+  loadAverage,
+  realCommand,
+  runnerEnv,
+  RUNNER_VARIABLES
+} from './bench/machine.mjs'
 import { startMoto } from './bench/moto.mjs'
 import { ensureGnuTime, killRunning } from './bench/rusage.mjs'
 import { measureScale, reportScale } from './bench/scale.mjs'
@@ -163,6 +170,9 @@ try {
   for (const line of describeMachine({ rclone: RCLONE })) console.log(line)
   if (!RCLONE) console.log('rclone is not installed (apt-get install rclone): it is left out.')
   if (busyWarning()) console.log(busyWarning())
+  console.log(
+    `Timed commands run with ${RUNNER_VARIABLES.join(', ')} of this environment and nothing else (no NODE_OPTIONS, NODE_EXTRA_CA_CERTS or AWS_*), as on a hosted runner.`
+  )
   console.log('Every figure: median (min–max) over its runs. MB = 10^6 bytes.\n')
 
   const moto = await startMoto()
@@ -179,9 +189,7 @@ try {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
   }
   const baseEnv = {
-    ...Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !/^(AWS_|GITHUB_|GITLAB_|INPUT_|RCLONE_)/.test(k))
-    ),
+    ...runnerEnv(process.env),
     // Not the user's ~/.aws or rclone settings (concurrency, retries): every run measures alike.
     AWS_CONFIG_FILE: path.join(work, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: path.join(work, 'no-aws-credentials'),

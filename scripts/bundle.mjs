@@ -2,8 +2,8 @@
 // npm run bundle: dist/index.js, one file that runs anywhere with Node 20+, in two halves.
 //
 // The light half (src/index.ts: inputs, --help, validation, the CI platform, outputs) is the
-// code Node loads. The AWS half (src/execute.ts: the SDK, the deploy) is bundled on its own and
-// embedded as a string, which src/load-execute.ts compiles only when a deploy needs it: `--help`
+// code Node loads. The AWS half (src/aws-half.ts: the SDK, the deploy) is bundled on its own and
+// embedded as a string, which src/load-aws-half.ts compiles only when a deploy needs it: `--help`
 // and input errors then start about as fast as bare Node, instead of parsing 1.5 MB of SDK first.
 // Both are built with @vercel/ncc (minified, licences collected), and the result is
 // deterministic, so CI can check that dist/ is what src/ builds.
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util'
 
 const require = createRequire(import.meta.url)
 const ncc = require('@vercel/ncc')
+const { digestLine, sourceDigest } = require('./source-digest.cjs')
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 // For profiling: `node scripts/bundle.mjs --unminified --out /tmp/prof` (readable stack frames).
 const { values: opts } = parseArgs({
@@ -30,10 +31,12 @@ const build = entry =>
     cache: false
   })
 
-const [light, heavy] = await Promise.all([build('src/index.ts'), build('src/execute.ts')])
+// What the bundle is built from (read before building), so npm test can tell a stale one.
+const digest = sourceDigest(root)
+const [light, heavy] = await Promise.all([build('src/index.ts'), build('src/aws-half.ts')])
 for (const [name, out] of [
   ['src/index.ts', light],
-  ['src/execute.ts', heavy]
+  ['src/aws-half.ts', heavy]
 ]) {
   const extra = Object.keys(out.assets).filter(a => a !== 'licenses.txt')
   if (extra.length > 0) throw new Error(`${name} emitted assets one file cannot carry: ${extra}`)
@@ -41,7 +44,7 @@ for (const [name, out] of [
 
 const SHEBANG = '#!/usr/bin/env node\n'
 const lightCode = light.code.startsWith(SHEBANG) ? light.code.slice(SHEBANG.length) : light.code
-const code = `${SHEBANG}var __S3CFD_EXECUTE__ = ${JSON.stringify(heavy.code)};\n${lightCode}`
+const code = `${SHEBANG}${digestLine(digest)}\nvar __S3CFD_AWS_HALF__ = ${JSON.stringify(heavy.code)};\n${lightCode}`
 
 // One licence list: the union of both halves', each package once, sorted as ncc sorts them.
 const licences = new Map()

@@ -1,5 +1,5 @@
 import type { DeployConfig } from './config/config'
-import { InputError } from './config/errors'
+import { InputError } from './config/input-error'
 import { checkSourceFolder } from './local/walk'
 import type { ScanResult } from './local/scan'
 import { describePaths, describePlan } from './plan/describe'
@@ -18,9 +18,9 @@ import { newLockRecord, observeLock, waitForLock } from './steps/lock/observe'
 import { takeOrWait } from './steps/lock/take'
 import type { StateKeeper } from './steps/lock/holder'
 import { Unlocked } from './steps/lock/unlocked'
-import { removeObjects } from './steps/remove'
+import { deleteObjects } from './steps/delete-objects'
 import { writeObjects, type WriteGuard } from './steps/write'
-import { attempt } from './errors'
+import { attempt } from './aws/step-error'
 import { bucketOperation } from './aws/explain'
 
 export { emptyResult, type DeployDeps, type DeployResult } from './steps/context'
@@ -110,7 +110,7 @@ export async function deploy(
     )
     if (holder) break
   }
-  await execute(config, deps, state, result, holder)
+  await applyPlan(config, deps, state, result, holder)
 }
 
 /** Plans the invalidations, prints the plan and applies the deletion guard. */
@@ -236,7 +236,7 @@ async function recordLearned(config: DeployConfig, deps: DeployDeps, state: Comp
   }
 }
 
-async function execute(
+async function applyPlan(
   config: DeployConfig,
   deps: DeployDeps,
   state: Comparison,
@@ -275,7 +275,7 @@ async function execute(
     await invalidate(config, deps, plan, result, id => delete pending[id], guard)
     if (config.wait) timedOut = await waitForAll(config, deps, result)
     if (plan.deletes.length > 0) await holder?.confirm()
-    await removeObjects(config, deps, plan, result, guard)
+    await deleteObjects(config, deps, plan, result, guard)
     await holder?.finish(stateNow(plan.deletes))
     holder = undefined
   } catch (err) {

@@ -4,10 +4,11 @@ import { parseConfig, type DeployConfig } from './config/config'
 import { helpText } from './config/help'
 import { version as VERSION } from '../package.json'
 import { detectPlatform, type Platform } from './platform'
+import { ciRun } from './platform/ci-run'
 import { emptyResult, type DeployResult } from './steps/context'
 import { buildOutputs, remainingWork, summaryMarkdown, toDotenv } from './report'
-import { isExpectedError, StepError } from './errors'
-import { loadExecute } from './load-execute'
+import { isExpectedError, StepError } from './aws/step-error'
+import { loadAwsHalf } from './load-aws-half'
 
 /** Variables whose values must never reach a log, on any platform. */
 const SECRET_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
@@ -42,10 +43,10 @@ export async function run(
     // Masked as soon as it is read, before anything could print it.
     if (command.inputs['web-identity-token'])
       platform.setSecret(command.inputs['web-identity-token'])
-    config = parseConfig(command.inputs, env, cwd)
+    config = parseConfig(command.inputs, env, cwd, ciRun(env).id)
     result = emptyResult(config.dryRun)
     // The AWS SDK is loaded only now, for a deploy with valid inputs.
-    await loadExecute()(config, platform, env, result)
+    await loadAwsHalf()(config, platform, env, result)
     await report(platform, config, result)
   } catch (err) {
     let message = err instanceof Error ? err.message : String(err)

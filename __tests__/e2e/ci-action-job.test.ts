@@ -15,7 +15,7 @@ import { cleanEnv } from '../helpers/aws'
 import { parseGitHubOutput, runGitHub } from '../helpers/action'
 import { runProcess } from '../helpers/process'
 
-const ROOT = path.resolve(__dirname, '../..')
+import { ROOT } from '../helpers/repo'
 const moto = motoSuite('ci-job')
 
 interface Step {

@@ -17,6 +17,7 @@ import {
 } from '../helpers/aws'
 import { runGitHub, runGitLab } from '../helpers/action'
 import { makeSite, sampleSite, touchAll, writeFiles } from '../helpers/site'
+import { ROOT } from '../helpers/repo'
 
 const moto = motoSuite('site')
 const newBucket = () => moto.newBucket()
@@ -62,8 +63,10 @@ describe('GitHub way (INPUT_* variables, GITHUB_OUTPUT)', () => {
         'invalidation-max-paths': '100'
       }
     })
-    expect(first.stderr).not.toContain('::error::')
     expect(first.code).toBe(0)
+    // @actions/core writes workflow commands, ::error:: and ::warning:: too, to stdout.
+    expect(first.stdout).not.toMatch(/^::(error|warning)/m)
+    expect(first.stdout).toMatch(/^::group::/m)
     expect(first.outputs.uploaded).toBe(String(Object.keys(files).length))
     expect(first.outputs.unchanged).toBe('0')
     expect(first.outputs.deleted).toBe('0')
@@ -239,6 +242,7 @@ describe('GitHub way (INPUT_* variables, GITHUB_OUTPUT)', () => {
       cwd: v1,
       inputs: { source: v1, bucket }
     })
+    expect(run.code).toBe(0)
     expect(run.outputs.deleted).toBe('0')
     expect((await listObjects(moto.endpoint, bucket)).map(o => o.Key)).toEqual([
       'index.html',
@@ -338,7 +342,7 @@ test('--help lists every input as a flag', async () => {
     args: ['--version']
   })
   expect(version.stdout.trim()).toBe(
-    JSON.parse(await readFile(path.join(__dirname, '../../package.json'), 'utf8')).version
+    JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version
   )
 })
 

@@ -1,18 +1,19 @@
 /**
  * The GitLab CI/CD component (templates/deploy.yml, as in the working tree) included by the
- * README's component pipeline, under gitlab-ci-local, as a component of the current project at
+ * README's component pipeline (examples/gitlab/component.gitlab-ci.yml), under gitlab-ci-local, as a component of the current project at
  * $CI_COMMIT_SHA. Its job runs `npx --yes s3-cloudfront-deploy@<version>` as written; the one
  * substitution is the registry: a local one that serves `npm pack` of the working tree under that
  * version, so the job installs and runs exactly what `npm publish` of this tree would ship.
  */
 import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
-import { parse } from 'yaml'
 import { motoSuite } from '../helpers/moto'
 import { aws, createDistribution, listInvalidations, listObjects } from '../helpers/aws'
 import { assertNoSecrets } from '../helpers/action'
 import { startFaultProxy } from '../helpers/fault-proxy'
-import { npmEnv, packProject, ROOT, startRegistry, type Registry } from '../helpers/npm'
+import { ROOT } from '../helpers/repo'
+import { example } from '../helpers/examples'
+import { npmEnv, packProject, startRegistry, type Registry } from '../helpers/npm'
 import { gitlabCiLocal, siteProject } from '../helpers/gitlab'
 
 const moto = motoSuite('component')
@@ -24,22 +25,11 @@ afterAll(async () => {
   await registry?.close()
 })
 
-/** The README's component pipeline, exactly as users copy it. */
-async function readmeComponentPipeline(): Promise<Record<string, any>> {
-  const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8')
-  const block = /```yaml\n(# \.gitlab-ci\.yml, with the component\n[\s\S]*?)```/.exec(readme)
-  if (!block)
-    throw new Error(
-      'README.md has no ```yaml block starting "# .gitlab-ci.yml, with the component"'
-    )
-  return parse(block[1] as string)
-}
-
-test('the README pipeline includes the component at $CI_COMMIT_SHA: npx of this version deploys, outputs reach a later job', async () => {
+test('the component pipeline of the README (examples/gitlab/component.gitlab-ci.yml) includes the component at $CI_COMMIT_SHA: npx of this version deploys, outputs reach a later job', async () => {
   const packed = await packProject()
   registry = await startRegistry(packed)
 
-  const pipeline = await readmeComponentPipeline()
+  const pipeline = example('gitlab/component.gitlab-ci.yml').yaml
   // The component of the current project at this commit, which gitlab-ci-local reads from the
   // working copy: the README's OWNER/s3-cloudfront-deploy@<release> becomes this project@SHA.
   const include = pipeline.include[0]
@@ -115,7 +105,7 @@ test('the README pipeline includes the component at $CI_COMMIT_SHA: npx of this 
     const signed = proxy.requests.filter(r => r.service !== 'sts')
     expect(signed.length).toBeGreaterThan(0)
     for (const r of signed) expect(r.accessKeyId).toMatch(/^ASIA/)
-    assertNoSecrets({ stdout: result.log, stderr: '', summary: '', outputs: {} }, [TOKEN])
+    assertNoSecrets({ stdout: result.log, stderr: '', platform: 'other' }, [TOKEN])
   } finally {
     await proxy.close()
   }

@@ -10,7 +10,7 @@ import {
 } from '../helpers/aws'
 import { runGitHub, runGitLab } from '../helpers/action'
 import { makeSite, writeFiles } from '../helpers/site'
-import { readmeHugoBlog } from '../helpers/site-shapes'
+import { docsHugoBlog } from '../helpers/site-shapes'
 
 const moto = motoSuite('inv')
 const newBucket = () => moto.newBucket()
@@ -84,7 +84,7 @@ const coveredBy = (path: string, url: string) =>
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
 
 test('default settings: one new post on a Hugo blog costs at most 15 paths, the rest stays cached', async () => {
-  const blog = readmeHugoBlog()
+  const blog = docsHugoBlog()
   const version = (keys: string[], v: string) => Object.fromEntries(keys.map(k => [k, `${k} ${v}`]))
   const { site, distribution, inputs } = await deployed(version(blog.before, 'v1'))
   await writeFiles(site, version(blog.changed, 'v2'))

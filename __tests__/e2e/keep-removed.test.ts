@@ -17,17 +17,14 @@ import {
 } from '../helpers/aws'
 import { runGitHub, runGitLab, type RunResult } from '../helpers/action'
 import { makeSite, writeFiles } from '../helpers/site'
+import { example } from '../helpers/examples'
 
 const moto = motoSuite('keep')
 
 /** The grace period of these tests, in seconds: long enough for a deploy, short to wait for. */
 const PERIOD = 4
-/** The README's Vite recipe. */
-const VITE_RULES = [
-  'assets/**: public, max-age=31536000, immutable',
-  '*.html: no-cache',
-  '*: public, max-age=3600'
-].join('\n')
+/** The Vite recipe's rules (examples/recipes/vite.yml), as the docs show them. */
+const VITE_RULES = example('recipes/vite.yml').yaml[0].with['cache-control'] as string
 
 /** A Vite build: index.html loads its entry chunk, which imports the others lazily. */
 function build(hash: string, extra: Record<string, string> = {}): Record<string, string> {

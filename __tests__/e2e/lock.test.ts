@@ -10,7 +10,7 @@ import * as path from 'node:path'
 import { motoSuite } from '../helpers/moto'
 import {
   aws,
-  downloadAll,
+  bucketContents,
   getObjectBytes,
   headObject,
   LEASE,
@@ -34,16 +34,6 @@ function build(name: string, n: number): Record<string, string> {
   }
   for (let i = 0; i < n; i++) files[`${name}/page-${i}.html`] = `${name} page ${i}`
   return files
-}
-
-/** Every object of the site (the state object aside), as key → content. */
-async function bucketContents(bucket: string): Promise<Record<string, string>> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'lock-get-'))
-  await downloadAll(moto.endpoint, bucket, dir)
-  const out: Record<string, string> = {}
-  for (const o of await listObjects(moto.endpoint, bucket))
-    out[o.Key] = await readFile(path.join(dir, ...o.Key.split('/')), 'utf8')
-  return out
 }
 
 async function stateObjectText(bucket: string): Promise<string> {
@@ -92,7 +82,7 @@ test('two deploys at once: the bucket ends as exactly one whole build, and a re-
     expect(waited[0]).toMatch(/The lock on s3:\/\/.* is free after \d+ s\./)
     expect(waited[0]).toContain('Plan (again, from the bucket as the other deploy left it)')
 
-    const contents = await bucketContents(bucket)
+    const contents = await bucketContents(moto.endpoint, bucket)
     const winner = logs[0] === waited[0] ? a : b
     expect(contents).toEqual(winner)
     // Neither the state object nor its lease is left holding a lock.
@@ -151,7 +141,7 @@ test('a deploy killed (SIGKILL) halfway through its uploads blocks the next one 
     expect((next.stdout + next.stderr).match(/presumed dead/g)).toHaveLength(1)
     // The lease is 10 s here: the next deploy waited about that long, not minutes.
     expect(waitedMs).toBeLessThan(30_000)
-    expect(await bucketContents(bucket)).toEqual(files)
+    expect(await bucketContents(moto.endpoint, bucket)).toEqual(files)
   } finally {
     doomed?.kill('SIGKILL')
     await doomed?.result
@@ -204,7 +194,7 @@ test('a live holder: a dry run says so, a deploy waits up to lock-timeout, then 
     const done = await holder.result
     expect(done.code).toBe(0)
     // Only the holder's build is there: the refused deploy wrote nothing.
-    expect(await bucketContents(bucket)).toEqual(slow)
+    expect(await bucketContents(moto.endpoint, bucket)).toEqual(slow)
   } finally {
     holder?.kill('SIGKILL')
     await holder?.result
@@ -212,44 +202,76 @@ test('a live holder: a dry run says so, a deploy waits up to lock-timeout, then 
   }
 }, 180_000)
 
-test('a cancelled job (SIGTERM) stops, releases the lock and records what it uploaded; the next deploy does not wait', async () => {
+// GitHub cancels a job with SIGINT (then SIGTERM), GitLab with SIGTERM.
+test.each(['SIGINT', 'SIGTERM'] as const)(
+  'a cancelled job (%s) stops, releases the lock and records what it uploaded; the next deploy does not wait',
+  async signal => {
+    const bucket = await moto.newBucket()
+    const files = build('site', 30)
+    const source = await makeSite(files)
+    const proxy = await startFaultProxy({
+      target: moto.endpoint,
+      delayMs: (method, p) => (method === 'PUT' && !p.includes('.s3-cloudfront-deploy.') ? 150 : 0)
+    })
+    let run: StartedRun | undefined
+    try {
+      const inputs = { source, bucket, concurrency: '2' }
+      run = await startGitLab({ endpoint: proxy.url, cwd: source, inputs })
+      await until('a few uploads', () => sitePuts(proxy) >= 4)
+      run.kill(signal)
+      const cancelled = await run.result
+      expect(cancelled.code).not.toBe(0)
+      expect(cancelled.stderr).toContain(`Received ${signal}: stopping, and releasing the lock.`)
+      expect(cancelled.stderr).toContain('The job was cancelled')
+      expect(cancelled.stdout).toMatch(/Released the lock on s3:\/\//)
+      expect((await headObject(moto.endpoint, bucket, MANIFEST)).Metadata?.lock).toBeUndefined()
+      const uploadedBefore = Number(cancelled.outputs.UPLOADED)
+      expect(uploadedBefore).toBeGreaterThan(0)
+
+      const next = await runGitLab({ endpoint: moto.endpoint, cwd: source, inputs })
+      expect(next.code).toBe(0)
+      expect(next.stdout).not.toMatch(/Another deploy holds the lock/)
+      // What the cancelled run uploaded was recorded: only the rest is uploaded now. Its two
+      // uploads in flight were aborted, and may have landed or not: the listing tells.
+      const rest = Object.keys(files).length - uploadedBefore
+      expect(Number(next.outputs.UPLOADED)).toBeLessThanOrEqual(rest)
+      expect(Number(next.outputs.UPLOADED)).toBeGreaterThanOrEqual(rest - 2)
+      expect(await bucketContents(moto.endpoint, bucket)).toEqual(files)
+    } finally {
+      run?.kill('SIGKILL')
+      await run?.result
+      await proxy.close()
+    }
+  },
+  180_000
+)
+
+test('a second signal ends the job at once (exit 130), without waiting for the release', async () => {
   const bucket = await moto.newBucket()
-  const files = build('site', 30)
-  const source = await makeSite(files)
+  const source = await makeSite(build('site', 30))
+  // Every write of the site is slow, and so is the release: only the second signal ends it soon.
   const proxy = await startFaultProxy({
     target: moto.endpoint,
-    delayMs: (method, p) => (method === 'PUT' && !p.includes('.s3-cloudfront-deploy.') ? 150 : 0)
+    delayMs: m => (m === 'PUT' ? 2000 : 0)
   })
   let run: StartedRun | undefined
   try {
-    const inputs = { source, bucket, concurrency: '2' }
-    run = await startGitLab({ endpoint: proxy.url, cwd: source, inputs })
-    await until('a few uploads', () => sitePuts(proxy) >= 4)
-    run.kill('SIGTERM')
-    const cancelled = await run.result
-    expect(cancelled.code).not.toBe(0)
-    expect(cancelled.stderr).toContain('Received SIGTERM: stopping, and releasing the lock.')
-    expect(cancelled.stderr).toContain('The job was cancelled')
-    expect(cancelled.stdout).toMatch(/Released the lock on s3:\/\//)
-    expect((await headObject(moto.endpoint, bucket, MANIFEST)).Metadata?.lock).toBeUndefined()
-    const uploadedBefore = Number(cancelled.outputs.UPLOADED)
-    expect(uploadedBefore).toBeGreaterThan(0)
-
-    const next = await runGitLab({ endpoint: moto.endpoint, cwd: source, inputs })
-    expect(next.code).toBe(0)
-    expect(next.stdout).not.toMatch(/Another deploy holds the lock/)
-    // What the cancelled run uploaded was recorded: only the rest is uploaded now. Its two
-    // uploads in flight were aborted, and may have landed or not: the listing tells.
-    const rest = Object.keys(files).length - uploadedBefore
-    expect(Number(next.outputs.UPLOADED)).toBeLessThanOrEqual(rest)
-    expect(Number(next.outputs.UPLOADED)).toBeGreaterThanOrEqual(rest - 2)
-    expect(await bucketContents(bucket)).toEqual(files)
+    run = await startGitLab({ endpoint: proxy.url, cwd: source, inputs: { source, bucket } })
+    await until('the first upload', () => sitePuts(proxy) >= 1)
+    run.kill('SIGINT')
+    await new Promise(r => setTimeout(r, 200))
+    const second = Date.now()
+    run.kill('SIGINT')
+    const ended = await run.result
+    expect(ended.code).toBe(130)
+    expect(Date.now() - second).toBeLessThan(1500)
+    expect(ended.stderr).toContain('Received SIGINT: stopping, and releasing the lock.')
   } finally {
     run?.kill('SIGKILL')
     await run?.result
     await proxy.close()
   }
-}, 180_000)
+}, 120_000)
 
 test('the state object names no file, and one in the old format is upgraded without a HEAD per object', async () => {
   const bucket = await moto.newBucket()

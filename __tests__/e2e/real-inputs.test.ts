@@ -22,6 +22,7 @@ import {
 import { runGitHub, runGitLab, type RunResult } from '../helpers/action'
 import { makeSite } from '../helpers/site'
 import { startFaultProxy } from '../helpers/fault-proxy'
+import { ROOT } from '../helpers/repo'
 
 const moto = motoSuite('real')
 
@@ -237,7 +238,7 @@ test("names with % + # ? and spaces, empty files, a prefix with spaces, a symlin
   const bucket = await moto.newBucket()
   const distribution = await createDistribution(moto.endpoint, '', `${bucket}.s3.amazonaws.com`)
   // The runner sets every input of action.yml; those the workflow leaves unset come as ''.
-  const action = parse(await readFile(path.resolve(__dirname, '../../action.yml'), 'utf8'))
+  const action = parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8'))
   const everyInput = Object.fromEntries(Object.keys(action.inputs).map(name => [name, '']))
   const given = { source, bucket, prefix: 'my docs', 'distribution-id': distribution }
   const run = await runGitHub({

@@ -287,6 +287,7 @@ test('excluded objects are not deleted, and the manifest never is', async () => 
     cwd: site,
     inputs: { source: site, bucket, delete: 'true', exclude: '*.md' }
   })
+  expect(run.code).toBe(0)
   expect(run.outputs.DELETED).toBe('0')
   expect(
     (await listObjects(moto.endpoint, bucket, { withManifest: true })).map(o => o.Key)

@@ -3,7 +3,7 @@
  * faults (503 SlowDown, connection resets, a throttled invalidation) still lands byte for byte,
  * in an order that protects the live site.
  */
-import { mkdir, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises'
+import { mkdir, mkdtemp, symlink } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { motoSuite } from '../helpers/moto'
@@ -12,7 +12,7 @@ import {
   LEASE,
   MANIFEST,
   createDistribution,
-  downloadAll,
+  bucketContents,
   listInvalidations,
   listObjects
 } from '../helpers/aws'
@@ -44,27 +44,11 @@ async function seed(bucket: string, keys: string[]): Promise<void> {
   await aws(moto.endpoint, 's3', 'cp', '--recursive', '--quiet', dir, `s3://${bucket}/`)
 }
 
-/** Every file under a folder, relative path → content. */
-async function readTree(root: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {}
-  const walk = async (dir: string) => {
-    for (const e of await readdir(dir, { withFileTypes: true })) {
-      const abs = path.join(dir, e.name)
-      if (e.isDirectory()) await walk(abs)
-      else out[path.relative(root, abs).split(path.sep).join('/')] = await readFile(abs, 'utf8')
-    }
-  }
-  await walk(root)
-  return out
-}
-
-async function bucketContents(bucket: string): Promise<Record<string, string>> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bucket-'))
-  await downloadAll(moto.endpoint, bucket, dir)
-  return readTree(dir)
-}
-
-describe('bad input is refused, naming it, with nothing changed', () => {
+describe('bad input is refused, naming it, before any request or before any write', () => {
+  /**
+   * What may reach AWS first: input errors and a bad source are refused before any request
+   * ('none'); what is only found by reading the bucket, before any write ('reads').
+   */
   type Case = [
     string,
     (ctx: {
@@ -72,7 +56,8 @@ describe('bad input is refused, naming it, with nothing changed', () => {
       site: string
       distribution: string
     }) => Promise<Record<string, string>>,
-    RegExp
+    RegExp,
+    'none' | 'reads'
   ]
   const cases: Case[] = [
     [
@@ -81,17 +66,21 @@ describe('bad input is refused, naming it, with nothing changed', () => {
         source: await mkdtemp(path.join(os.tmpdir(), 'empty-')),
         bucket: ctx.bucket
       }),
-      /Input 'source' is an empty folder/
+      /Input 'source' is an empty folder/,
+      // Found by the walk, which runs beside the first reads of the bucket.
+      'reads'
     ],
     [
       'a missing source',
       async ctx => ({ source: path.join(ctx.site, 'nope'), bucket: ctx.bucket }),
-      /Input 'source' must be an existing folder, got '.*nope', which does not exist/
+      /Input 'source' must be an existing folder, got '.*nope', which does not exist/,
+      'none'
     ],
     [
       'a missing bucket',
       async ctx => ({ source: ctx.site, bucket: 'this-bucket-does-not-exist' }),
-      /bucket 'this-bucket-does-not-exist' does not exist \(NoSuchBucket\)/
+      /bucket 'this-bucket-does-not-exist' does not exist \(NoSuchBucket\)/,
+      'reads'
     ],
     [
       'a malformed distribution ID',
@@ -100,27 +89,32 @@ describe('bad input is refused, naming it, with nothing changed', () => {
         bucket: ctx.bucket,
         'distribution-id': 'd123.cloudfront.net'
       }),
-      /Input 'distribution-id' must be a CloudFront distribution ID such as E1ABCDEF2GHIJK \(not an ARN or a domain name\), got 'd123.cloudfront.net'/
+      /Input 'distribution-id' must be a CloudFront distribution ID such as E1ABCDEF2GHIJK \(not an ARN or a domain name\), got 'd123.cloudfront.net'/,
+      'none'
     ],
     [
       'a non-numeric max-deletes',
       async ctx => ({ source: ctx.site, bucket: ctx.bucket, 'max-deletes': 'many' }),
-      /Input 'max-deletes' must be a whole number of objects, or -1 for no limit, got 'many'/
+      /Input 'max-deletes' must be a whole number of objects, or -1 for no limit, got 'many'/,
+      'none'
     ],
     [
       'concurrency: 0',
       async ctx => ({ source: ctx.site, bucket: ctx.bucket, concurrency: '0' }),
-      /Input 'concurrency' must be a whole number from 1 to 256, got '0'/
+      /Input 'concurrency' must be a whole number from 1 to 256, got '0'/,
+      'none'
     ],
     [
       'delete: maybe',
       async ctx => ({ source: ctx.site, bucket: ctx.bucket, delete: 'maybe' }),
-      /Input 'delete' must be true or false, got 'maybe'/
+      /Input 'delete' must be true or false, got 'maybe'/,
+      'none'
     ],
     [
       'an unknown outside-symlinks',
       async ctx => ({ source: ctx.site, bucket: ctx.bucket, 'outside-symlinks': 'follow' }),
-      /Input 'outside-symlinks' must be one of skip, fail, got 'follow'/
+      /Input 'outside-symlinks' must be one of skip, fail, got 'follow'/,
+      'none'
     ],
     [
       'a source file at the state object key',
@@ -128,7 +122,8 @@ describe('bad input is refused, naming it, with nothing changed', () => {
         source: await makeSite({ 'index.html': 'home', [MANIFEST]: '{"mine": true}' }),
         bucket: ctx.bucket
       }),
-      /Input 'manifest-key': the source has a file '\.s3-cloudfront-deploy\.json' at s3:\/\/\S+\/\.s3-cloudfront-deploy\.json, which is the action's own state object\. Nothing was changed\. Set manifest-key to another name/
+      /Input 'manifest-key': the source has a file '\.s3-cloudfront-deploy\.json' at s3:\/\/\S+\/\.s3-cloudfront-deploy\.json, which is the action's own state object\. Nothing was changed\. Set manifest-key to another name/,
+      'reads'
     ],
     [
       'a source file at the lease object key',
@@ -138,12 +133,14 @@ describe('bad input is refused, naming it, with nothing changed', () => {
         prefix: 'docs',
         'manifest-key': `docs/${MANIFEST}`
       }),
-      /Input 'manifest-key': the source has a file 'docs\/\.s3-cloudfront-deploy\.lock' .* which is the action's own lease object/
+      /Input 'manifest-key': the source has a file 'docs\/\.s3-cloudfront-deploy\.lock' .* which is the action's own lease object/,
+      'reads'
     ],
     [
       'a negative lock-timeout',
       async ctx => ({ source: ctx.site, bucket: ctx.bucket, 'lock-timeout': '-5' }),
-      /Input 'lock-timeout' must be a whole number from 0 to 86400, got '-5'/
+      /Input 'lock-timeout' must be a whole number from 0 to 86400, got '-5'/,
+      'none'
     ],
     [
       '20 deletions over max-deletes: 5',
@@ -154,11 +151,12 @@ describe('bad input is refused, naming it, with nothing changed', () => {
         'max-deletes': '5',
         'distribution-id': ctx.distribution
       }),
-      /Refusing to deploy: it would delete 20 objects under s3:\/\/.*\/, more than max-deletes \(5\)\. Nothing was changed\. If that is intended, set max-deletes to 20 or more \(-1 for no limit\)\./
+      /Refusing to deploy: it would delete 20 objects under s3:\/\/.*\/, more than max-deletes \(5\)\. Nothing was changed\. If that is intended, set max-deletes to 20 or more \(-1 for no limit\)\./,
+      'reads'
     ]
   ]
 
-  test.each(cases)('%s', async (_name, inputs, message) => {
+  test.each(cases)('%s', async (_name, inputs, message, reach) => {
     const bucket = await newBucket()
     await seed(
       bucket,
@@ -169,13 +167,24 @@ describe('bad input is refused, naming it, with nothing changed', () => {
     const before = await listObjects(moto.endpoint, bucket, { withManifest: true })
 
     const given = await inputs({ bucket, site: source, distribution })
-    for (const run of [runGitHub, runGitLab]) {
-      const result: RunResult = await run({ endpoint: moto.endpoint, cwd: source, inputs: given })
-      expect(result.code).not.toBe(0)
-      const said = run === runGitHub ? result.stdout : result.stderr
-      expect(said).toMatch(message)
-      if (run === runGitHub) expect(result.stdout).toMatch(/::error::/)
-      expect(`${result.stdout}\n${result.stderr}`).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/) // no stack trace
+    const proxy = await startFaultProxy({ target: moto.endpoint })
+    try {
+      for (const run of [runGitHub, runGitLab]) {
+        const result: RunResult = await run({ endpoint: proxy.url, cwd: source, inputs: given })
+        expect(result.code).not.toBe(0)
+        const said = run === runGitHub ? result.stdout : result.stderr
+        expect(said).toMatch(message)
+        if (run === runGitHub) expect(result.stdout).toMatch(/::error::/)
+        expect(`${result.stdout}\n${result.stderr}`).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/) // no stack trace
+      }
+      const sent = proxy.requests.map(r => `${r.method} ${r.url}`)
+      if (reach === 'none') expect(sent).toEqual([])
+      else {
+        expect(sent.length).toBeGreaterThan(0)
+        expect(sent.filter(r => !/^(GET|HEAD) /.test(r))).toEqual([])
+      }
+    } finally {
+      await proxy.close()
     }
     expect(await listObjects(moto.endpoint, bucket, { withManifest: true })).toEqual(before)
     expect(await listInvalidations(moto.endpoint, distribution)).toEqual([])
@@ -293,7 +302,7 @@ describe('through a fault-injecting proxy', () => {
       expect(injected.filter(r => r.outcome === 'reset').length).toBeGreaterThan(3)
       expect(injected.filter(r => r.outcome === 'throttled')).toHaveLength(1)
 
-      expect(await bucketContents(bucket)).toEqual(files)
+      expect(await bucketContents(moto.endpoint, bucket)).toEqual(files)
       // The lock is taken by writing the state object with the paths pending, first; the final
       // state, releasing it, comes last.
       expect(phases(proxy.requests, bucket)).toEqual([
@@ -340,7 +349,7 @@ describe('through a fault-injecting proxy', () => {
 
       const rerun = await runGitLab({ endpoint: moto.endpoint, cwd: source, inputs })
       expect(rerun.code).toBe(0)
-      expect(await bucketContents(bucket)).toEqual(files)
+      expect(await bucketContents(moto.endpoint, bucket)).toEqual(files)
     } finally {
       await proxy.close()
     }

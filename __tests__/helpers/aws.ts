@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import { promisify } from 'node:util'
 
 const exec = promisify(execFile)
@@ -148,4 +151,23 @@ export async function downloadAll(endpoint: string, bucket: string, dir: string)
       env: { ...cleanEnv(), ...awsEnv(endpoint) }
     }
   )
+}
+
+/** Every object of the site (the state object aside), key → content, as the bucket serves it. */
+export async function bucketContents(
+  endpoint: string,
+  bucket: string
+): Promise<Record<string, string>> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bucket-'))
+  await downloadAll(endpoint, bucket, dir)
+  const out: Record<string, string> = {}
+  const walk = async (folder: string): Promise<void> => {
+    for (const e of await readdir(folder, { withFileTypes: true })) {
+      const abs = path.join(folder, e.name)
+      if (e.isDirectory()) await walk(abs)
+      else out[path.relative(dir, abs).split(path.sep).join('/')] = await readFile(abs, 'utf8')
+    }
+  }
+  await walk(dir)
+  return out
 }

@@ -14,8 +14,16 @@ export function recordingLog(): Logger & { lines: string[] } {
   }
 }
 
-/** A clock that advances only when the code sleeps, so tests never wait. */
+/** A clock that advances only when the code sleeps, so tests never wait; it keeps each sleep. */
 export function fakeClock(start = 0) {
-  const clock = { t: start, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) }
+  const clock = {
+    t: start,
+    sleeps: [] as number[],
+    now: () => clock.t,
+    sleep: async (ms: number) => {
+      clock.sleeps.push(ms)
+      clock.t += ms
+    }
+  }
   return clock
 }

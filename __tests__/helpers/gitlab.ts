@@ -7,10 +7,10 @@ import { stringify } from 'yaml'
 import { cleanEnv } from './aws'
 import { runProcess } from './process'
 
-const ROOT = path.resolve(__dirname, '../..')
+import { ROOT } from './repo'
 
 /**
- * A site's repository, as the README's pipelines expect one: `npm ci` works (an empty lock) and
+ * A site's repository, as the example pipelines expect one: `npm ci` works (an empty lock) and
  * `npm run build` copies `site/` (the given files) into `public/`; `files` are more files of the
  * project. With `branch`, it is a git repository on that branch, everything committed, with an
  * origin remote that can never resolve.
@@ -56,7 +56,7 @@ export async function siteProject(
   return project
 }
 
-/** The README's pipelines run in the host shell here: no containers, so `image:` is dropped. */
+/** The example pipelines run in the host shell here: no containers, so `image:` is dropped. */
 export function withoutImages<T extends Record<string, unknown>>(pipeline: T): T {
   for (const job of Object.values(pipeline))
     if (job && typeof job === 'object') delete (job as { image?: unknown }).image

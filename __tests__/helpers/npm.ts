@@ -8,7 +8,7 @@ import { promisify } from 'node:util'
 import { cleanEnv } from './aws'
 
 const exec = promisify(execFile)
-export const ROOT = path.resolve(__dirname, '../..')
+import { ROOT } from './repo'
 
 /**
  * npm's environment for a test: no npm_* settings inherited from the `npm test` that runs us, a

@@ -176,8 +176,8 @@ export function fourSections(): string[] {
   ]
 }
 
-/** The README's example: a Hugo blog of 150 posts with a docs section, and one new post. */
-export function readmeHugoBlog(): NewPost {
+/** The example of docs/how-it-works.md: a Hugo blog of 150 posts with a docs section, and one new post. */
+export function docsHugoBlog(): NewPost {
   return blogWithNewPost({
     generator: 'hugo',
     posts: 150,

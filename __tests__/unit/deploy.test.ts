@@ -1,8 +1,7 @@
-/** The order of a deploy and what a failure leaves behind, with mocked AWS clients. */
+/** The order of a whole deploy, what a failure leaves behind, and what it refuses: mocked AWS. */
 import { createHash } from 'node:crypto'
-import { gunzipSync, gzipSync } from 'node:zlib'
+import { CreateInvalidationCommand } from '@aws-sdk/client-cloudfront'
 import {
-  CopyObjectCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -10,104 +9,18 @@ import {
   ListObjectsV2Command,
   PutObjectCommand
 } from '@aws-sdk/client-s3'
-import {
-  CreateInvalidationCommand,
-  GetDistributionCommand,
-  GetInvalidationCommand
-} from '@aws-sdk/client-cloudfront'
 import { deploy, emptyResult } from '../../src/deploy'
-import type { DeployConfig } from '../../src/config/config'
-import { fakeClock, recordingLog } from '../helpers/doubles'
-import { makeSite } from '../helpers/site'
-import { baseConfig } from '../helpers/fixtures'
-import { honourConditions, mockedAws } from '../helpers/mocked-aws'
-import { contentTypeFor } from '../../src/plan/content-type'
 import { keyDigest, parseManifest } from '../../src/plan/manifest'
+import { fakeClock } from '../helpers/doubles'
+import { makeSite } from '../helpers/site'
+import { awsError, deployHarness, LOCK, MANIFEST } from '../helpers/deploy-harness'
 
-const { s3Mock, cfMock, s3, cloudfront } = mockedAws()
-
-const log = recordingLog()
-
-async function config(overrides: Partial<DeployConfig> = {}): Promise<DeployConfig> {
-  const source = await makeSite({
-    'index.html': 'home',
-    'a/index.html': 'a',
-    'css/site.css': 'css',
-    'js/app.js': 'js'
-  })
-  return baseConfig(source, overrides)
-}
-
-const MANIFEST = '.s3-cloudfront-deploy.json'
-const LOCK = '.s3-cloudfront-deploy.lock'
-
-/** Every request in the order it was sent, as "Command key", across both clients. */
-let sent: string[] = []
-const requestLog = () => sent
-const record =
-  <T>(name: string, output: T) =>
-  (input: { Key?: string }) => {
-    sent.push(`${name} ${input.Key ?? ''}`.trim())
-    return output
-  }
-
-beforeEach(() => {
-  s3Mock.reset()
-  cfMock.reset()
-  log.lines.length = 0
-  sent = []
-  s3Mock
-    .on(ListObjectsV2Command)
-    .callsFake(
-      record('ListObjectsV2Command', { Contents: [{ Key: 'old.css', ETag: '"x"', Size: 1 }] })
-    )
-  s3Mock.on(PutObjectCommand).callsFake(record('PutObjectCommand', { ETag: '"e0"' }))
-  honourConditions(s3Mock)
-  // No manifest yet.
-  s3Mock
-    .on(GetObjectCommand)
-    .rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }))
-  s3Mock.on(DeleteObjectsCommand).callsFake(record('DeleteObjectsCommand', {}))
-  s3Mock.on(DeleteObjectCommand).callsFake(record('DeleteObjectCommand', {}))
-  cfMock
-    .on(CreateInvalidationCommand)
-    .callsFake(
-      record('CreateInvalidationCommand', { Invalidation: { Id: 'I1', Status: 'InProgress' } })
-    )
-  cfMock
-    .on(GetInvalidationCommand)
-    .callsFake(
-      record('GetInvalidationCommand', { Invalidation: { Id: 'I1', Status: 'Completed' } })
-    )
-  cfMock.on(GetDistributionCommand).callsFake(record('GetDistributionCommand', distribution('')))
-})
-
-/** A GetDistribution answer with one S3 origin on the bucket. */
-function distribution(originPath: string) {
-  return {
-    Distribution: {
-      DistributionConfig: {
-        Origins: {
-          Quantity: 1,
-          Items: [
-            { Id: 's3', DomainName: 'bucket.s3.eu-west-1.amazonaws.com', OriginPath: originPath }
-          ]
-        },
-        DefaultCacheBehavior: { TargetOriginId: 's3' }
-      }
-    }
-  }
-}
-
-/** A fake clock that advances only when the code sleeps. */
-
-const awsError = (name: string, message = name, status = 400) =>
-  Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } })
+const { s3Mock, cfMock, log, sent, record, clearSent, config, deps, keepManifest } = deployHarness()
 
 test('assets, then pages, then the invalidation, then deletions', async () => {
   const result = emptyResult(false)
-  await deploy(await config({ concurrency: 1 }), { s3, cloudfront, log, env: {} }, result)
-  const order = requestLog().filter(r => !r.startsWith('ListObjectsV2'))
+  await deploy(await config({ concurrency: 1 }), deps(), result)
+  const order = sent.filter(r => !r.startsWith('ListObjectsV2'))
   expect(order).toEqual([
     'GetDistributionCommand',
     // The lock is taken by writing the state object, with the paths recorded as pending before
@@ -143,26 +56,12 @@ test('assets, then pages, then the invalidation, then deletions', async () => {
   ])
 })
 
-test('each upload carries its Content-Type and Content-MD5', async () => {
-  await deploy(await config(), { s3, cloudfront, log, env: {} }, emptyResult(false))
-  const put = s3Mock
-    .commandCalls(PutObjectCommand)
-    .find(c => c.args[0].input.Key === 'css/site.css')!
-  expect(put.args[0].input).toMatchObject({
-    Bucket: 'bucket',
-    ContentType: 'text/css; charset=utf-8'
-  })
-  expect(Buffer.from(put.args[0].input.ContentMD5!, 'base64').toString('hex')).toBe(
-    createHash('md5').update('css').digest('hex')
-  )
-})
-
 test('a failed upload means no invalidation and no deletion', async () => {
   s3Mock
     .on(PutObjectCommand, { Key: 'js/app.js' })
     .rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }))
   const result = emptyResult(false)
-  await expect(deploy(await config(), { s3, cloudfront, log, env: {} }, result)).rejects.toThrow(
+  await expect(deploy(await config(), deps(), result)).rejects.toThrow(
     'Failed to upload js/app.js to s3://bucket/js/app.js: access denied (AccessDenied: Access Denied). The credentials need s3:PutObject on arn:aws:s3:::bucket/*.'
   )
   expect(cfMock.commandCalls(CreateInvalidationCommand)).toHaveLength(0)
@@ -178,9 +77,7 @@ test('a failed invalidation means no deletion', async () => {
   cfMock
     .on(CreateInvalidationCommand)
     .rejects(Object.assign(new Error('nope'), { name: 'AccessDenied' }))
-  await expect(
-    deploy(await config(), { s3, cloudfront, log, env: {} }, emptyResult(false))
-  ).rejects.toThrow(
+  await expect(deploy(await config(), deps(), emptyResult(false))).rejects.toThrow(
     'Failed to create invalidation for distribution E1ABCDEFGH: access denied (AccessDenied: nope). The credentials need cloudfront:CreateInvalidation on distribution E1ABCDEFGH.'
   )
   expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0)
@@ -188,8 +85,8 @@ test('a failed invalidation means no deletion', async () => {
 
 test('dry run: only reads are requested', async () => {
   const result = emptyResult(true)
-  await deploy(await config({ dryRun: true }), { s3, cloudfront, log, env: {} }, result)
-  expect(requestLog().sort()).toEqual(['GetDistributionCommand', 'ListObjectsV2Command'])
+  await deploy(await config({ dryRun: true }), deps(), result)
+  expect(sent.sort()).toEqual(['GetDistributionCommand', 'ListObjectsV2Command'])
   expect(result).toMatchObject({ uploaded: 4, deleted: 1 })
   expect(result.targets[0]!.paths).toEqual([
     '/',
@@ -201,27 +98,6 @@ test('dry run: only reads are requested', async () => {
     '/old.css'
   ])
 })
-
-/** The manifest bodies written, decoded; GetObject then serves the last one. */
-function keepManifest(): string[] {
-  const written: string[] = []
-  s3Mock.on(PutObjectCommand, { Key: MANIFEST }).callsFake(input => {
-    sent.push(`PutObjectCommand ${MANIFEST}`)
-    written.push(gunzipSync(input.Body as Buffer).toString('utf8'))
-    return { ETag: `"m${written.length}"` }
-  })
-  s3Mock.on(GetObjectCommand, { Key: MANIFEST }).callsFake(() => {
-    sent.push(`GetObjectCommand ${MANIFEST}`)
-    if (written.length === 0)
-      throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' })
-    const body = gzipSync(written[written.length - 1]!)
-    return {
-      ETag: `"m${written.length}"`,
-      Body: { transformToByteArray: async () => new Uint8Array(body) }
-    }
-  })
-  return written
-}
 
 test('nothing changed: no upload, no invalidation; one HEAD the first time, then only the listing, the state object and the distribution check', async () => {
   const site = await makeSite({ 'index.html': 'home' })
@@ -238,8 +114,8 @@ test('nothing changed: no upload, no invalidation; one HEAD the first time, then
   const cfg = await config({ source: site, paths: ['/*'] })
 
   const first = emptyResult(false)
-  await deploy(cfg, { s3, cloudfront, log, env: {} }, first)
-  expect(requestLog().sort()).toEqual([
+  await deploy(cfg, deps(), first)
+  expect(sent.sort()).toEqual([
     // Every run checks the distribution (a read), changed or not.
     'GetDistributionCommand',
     `GetObjectCommand ${MANIFEST}`,
@@ -254,65 +130,15 @@ test('nothing changed: no upload, no invalidation; one HEAD the first time, then
     md5
   })
 
-  sent = []
+  clearSent()
   const second = emptyResult(false)
-  await deploy(cfg, { s3, cloudfront, log, env: {} }, second)
-  expect(requestLog().sort()).toEqual([
+  await deploy(cfg, deps(), second)
+  expect(sent.sort()).toEqual([
     'GetDistributionCommand',
     `GetObjectCommand ${MANIFEST}`,
     'ListObjectsV2Command'
   ])
   expect(second.plan!.unchanged).toHaveLength(1)
-})
-
-/** The bucket already holds the files of `config()`, as a previous deploy left them. */
-function alreadyDeployed() {
-  const md5 = (text: string) => createHash('md5').update(text).digest('hex')
-  const files = {
-    'index.html': 'home',
-    'a/index.html': 'a',
-    'css/site.css': 'css',
-    'js/app.js': 'js'
-  }
-  const contents = Object.entries(files).map(([Key, text]) => ({
-    Key,
-    ETag: `"${md5(text)}"`,
-    Size: text.length
-  }))
-  s3Mock.on(ListObjectsV2Command).callsFake(record('ListObjectsV2Command', { Contents: contents }))
-  s3Mock.on(HeadObjectCommand).callsFake(input => ({ ContentType: contentTypeFor(input.Key) }))
-}
-
-test('a distribution that does not exist is refused also when nothing changed, and in a dry run', async () => {
-  alreadyDeployed()
-  cfMock
-    .on(GetDistributionCommand)
-    .rejects(awsError('NoSuchDistribution', 'The specified distribution does not exist.', 404))
-  for (const dryRun of [false, true]) {
-    sent = []
-    const result = emptyResult(dryRun)
-    await expect(
-      deploy(await config({ delete: false, dryRun }), { s3, cloudfront, log, env: {} }, result)
-    ).rejects.toThrow(
-      "Input 'distribution-id': distribution E1ABCDEFGH does not exist in this account (NoSuchDistribution). Nothing was changed."
-    )
-    // The site is up to date (nothing to upload): refused all the same, before planning.
-    expect(result.plan?.uploads ?? []).toEqual([])
-    expect(result.changedAnything).toBe(false)
-    expect(sent.filter(r => /^(Put|Delete|Copy|CreateInvalidation)/.test(r))).toEqual([])
-  }
-})
-
-test('nothing changed and no cloudfront:GetDistribution: a warning that the distribution was not checked', async () => {
-  alreadyDeployed()
-  cfMock.on(GetDistributionCommand).rejects(awsError('AccessDenied', 'not allowed', 403))
-  const result = emptyResult(false)
-  await deploy(await config({ delete: false }), { s3, cloudfront, log, env: {} }, result)
-  expect(result.plan!.unchanged).toHaveLength(4)
-  expect(log.lines).toContain(
-    'warning: Could not read distribution E1ABCDEFGH to check that it exists and find its origin path and domain (AccessDenied: not allowed). Invalidating /<key> URLs as if it had none, and the url output is empty; grant cloudfront:GetDistribution to fix this.'
-  )
-  expect(cfMock.commandCalls(CreateInvalidationCommand)).toHaveLength(0)
 })
 
 test('a state object that cannot be written after a no-change deploy says which permission it needs', async () => {
@@ -326,300 +152,27 @@ test('a state object that cannot be written after a no-change deploy says which 
     .on(PutObjectCommand, { Key: MANIFEST })
     .rejects(awsError('AccessDenied', 'Access Denied', 403))
   await expect(
-    deploy(
-      await config({ source: site, paths: ['/*'] }),
-      { s3, cloudfront, log, env: {} },
-      emptyResult(false)
-    )
+    deploy(await config({ source: site, paths: ['/*'] }), deps(), emptyResult(false))
   ).rejects.toThrow(
     `Failed to write the state object s3://bucket/${MANIFEST}: access denied (AccessDenied: Access Denied). The credentials need s3:PutObject on arn:aws:s3:::bucket/${MANIFEST}.`
   )
 })
 
-test('a header rule change: CopyObject on the affected objects only, and their URLs invalidated', async () => {
-  const site = await makeSite({ 'index.html': 'home', 'a.css': 'css' })
-  const etag = (text: string) => createHash('md5').update(text).digest('hex')
-  s3Mock.on(ListObjectsV2Command).callsFake(
-    record('ListObjectsV2Command', {
-      Contents: [
-        { Key: 'index.html', ETag: `"${etag('home')}"`, Size: 4 },
-        { Key: 'a.css', ETag: `"${etag('css')}"`, Size: 3 }
-      ]
-    })
-  )
-  s3Mock.on(CopyObjectCommand).callsFake(input => {
-    sent.push(`CopyObjectCommand ${input.Key} ${input.CacheControl} ${input.MetadataDirective}`)
-    return { CopyObjectResult: { ETag: `"${etag('home')}"` } }
+test('a state object written by a newer release is refused, naming manifest-key, before any write', async () => {
+  const { gzipSync } = await import('node:zlib')
+  s3Mock.on(GetObjectCommand, { Key: MANIFEST }).callsFake(() => {
+    sent.push(`GetObjectCommand ${MANIFEST}`)
+    const body = gzipSync('{"version":3,"generator":"s3-cloudfront-deploy"}')
+    return { ETag: '"v3"', Body: { transformToByteArray: async () => new Uint8Array(body) } }
   })
-  s3Mock
-    .on(HeadObjectCommand)
-    .callsFake(record('HeadObjectCommand', { ContentType: 'text/html; charset=utf-8' }))
-  keepManifest()
-  const { parseRules, checkCacheControl } = await import('../../src/plan/rules')
-  const rules = (text: string) => ({
-    cacheControl: parseRules('cache-control', text, checkCacheControl),
-    contentType: []
-  })
-  // First deploy records the headers (HEAD says a.css is text/css, index.html text/html).
-  s3Mock.on(HeadObjectCommand, { Key: 'a.css' }).callsFake(
-    record('HeadObjectCommand', {
-      ContentType: 'text/css; charset=utf-8',
-      CacheControl: 'max-age=60'
-    })
-  )
-  s3Mock.on(HeadObjectCommand, { Key: 'index.html' }).callsFake(
-    record('HeadObjectCommand', {
-      ContentType: 'text/html; charset=utf-8',
-      CacheControl: 'max-age=60'
-    })
-  )
-  await deploy(
-    await config({ source: site, rules: rules('*: max-age=60') }),
-    { s3, cloudfront, log, env: {} },
-    emptyResult(false)
-  )
-  expect(
-    sent.filter(
-      r =>
-        r.startsWith('Copy') ||
-        r.startsWith('PutObjectCommand a') ||
-        r.startsWith('PutObjectCommand i')
+  for (const dryRun of [false, true]) {
+    clearSent()
+    await expect(deploy(await config({ dryRun }), deps(), emptyResult(dryRun))).rejects.toThrow(
+      "Input 'manifest-key': the state object was written by a newer version of the action (format 3, this one reads up to 2): use that version or newer. Nothing was changed. (Or set manifest-key to a new name: this version then starts a state object of its own.)"
     )
-  ).toEqual([])
-
-  // Only the HTML rule changes.
-  sent = []
-  const result = emptyResult(false)
-  await deploy(
-    await config({ source: site, rules: rules('*.html: no-cache\n*: max-age=60') }),
-    { s3, cloudfront, log, env: {} },
-    result
-  )
-  expect(
-    sent.filter(
-      r => !/^(ListObjectsV2|GetObject|GetDistribution|(Put|Delete)ObjectCommand \.s3)/.test(r)
-    )
-  ).toEqual(['CopyObjectCommand index.html no-cache REPLACE', 'CreateInvalidationCommand'])
-  expect(result).toMatchObject({ uploaded: 0, updated: 1 })
-  expect(result.targets[0]!.paths).toEqual(['/', '/index.html'])
-})
-
-test('a failed invalidation stays pending in the manifest, and the next deploy sends it although nothing changed', async () => {
-  const written = keepManifest()
-  cfMock
-    .on(CreateInvalidationCommand)
-    .rejectsOnce(Object.assign(new Error('nope'), { name: 'AccessDenied' }))
-  const cfg = await config({ delete: false })
-  await expect(deploy(cfg, { s3, cloudfront, log, env: {} }, emptyResult(false))).rejects.toThrow(
-    'Failed to create invalidation'
-  )
-  const pending = JSON.parse(written[written.length - 1]!).pending
-  expect(pending).toEqual({
-    E1ABCDEFGH: ['/', '/a/', '/a/index.html', '/css/site.css', '/index.html', '/js/app.js']
-  })
-
-  // The rerun: the files are in the bucket now (listing shows them), nothing to upload.
-  const md5 = (text: string) => createHash('md5').update(text).digest('hex')
-  const contents = Object.entries({
-    'index.html': 'home',
-    'a/index.html': 'a',
-    'css/site.css': 'css',
-    'js/app.js': 'js'
-  }).map(([Key, text]) => ({ Key, ETag: `"${md5(text)}"`, Size: text.length }))
-  s3Mock.on(ListObjectsV2Command).callsFake(record('ListObjectsV2Command', { Contents: contents }))
-  // The objects the failed run uploaded, with the headers it gave them.
-  s3Mock.on(HeadObjectCommand).callsFake(input => ({ ContentType: contentTypeFor(input.Key) }))
-  cfMock.on(CreateInvalidationCommand).callsFake(input => {
-    sent.push(`CreateInvalidationCommand ${input.InvalidationBatch.Paths.Items.join(',')}`)
-    return { Invalidation: { Id: 'I2', Status: 'InProgress' } }
-  })
-  const rerun = emptyResult(false)
-  await deploy(cfg, { s3, cloudfront, log, env: {} }, rerun)
-  expect(rerun.uploaded).toBe(0)
-  expect(sent).toContain(
-    'CreateInvalidationCommand /,/a/,/a/index.html,/css/site.css,/index.html,/js/app.js'
-  )
-  expect(JSON.parse(written[written.length - 1]!).pending).toEqual({})
-})
-
-test('wait: at the timeout the deploy has succeeded; a warning, status InProgress, deletions done', async () => {
-  cfMock
-    .on(GetInvalidationCommand)
-    .resolves({ Invalidation: { Id: 'I1', Status: 'InProgress' } as never })
-  const result = emptyResult(false)
-  const clock = fakeClock()
-  await deploy(
-    await config({ wait: true, waitTimeoutSeconds: 60 }),
-    { s3, cloudfront, log, env: {}, clock },
-    result
-  )
-  expect(result).toMatchObject({ uploaded: 4, deleted: 1 })
-  expect(result.invalidations[0]!.status).toBe('InProgress')
-  expect(log.lines.join('\n')).toMatch(
-    /warning: Invalidation I1 on E1ABCDEFGH is still InProgress after the wait-timeout of 60 s\. The deploy itself has succeeded/
-  )
-  expect(clock.t).toBe(60_000)
-  // Progress is reported at each poll: after 5, 10, 20, 20 and the last 5 s.
-  expect(cfMock.commandCalls(GetInvalidationCommand)).toHaveLength(5)
-  expect(log.lines.filter(l => /^I1: InProgress after \d+ s$/.test(l))).toHaveLength(5)
-})
-
-test('wait: fail-on-wait-timeout makes the timeout an error, after the deploy is complete', async () => {
-  cfMock
-    .on(GetInvalidationCommand)
-    .resolves({ Invalidation: { Id: 'I1', Status: 'InProgress' } as never })
-  const result = emptyResult(false)
-  const run = deploy(
-    await config({ wait: true, waitTimeoutSeconds: 30, failOnWaitTimeout: true }),
-    { s3, cloudfront, log, env: {}, clock: fakeClock() },
-    result
-  )
-  await expect(run).rejects.toThrow(
-    /still InProgress after the wait-timeout of 30 s.*fail-on-wait-timeout/
-  )
-  expect(result).toMatchObject({ uploaded: 4, deleted: 1 })
-})
-
-test('wait: InProgress then Completed; deletions wait for the invalidation to complete', async () => {
-  cfMock
-    .on(GetInvalidationCommand)
-    .callsFakeOnce(
-      record('GetInvalidationCommand', { Invalidation: { Id: 'I1', Status: 'InProgress' } })
-    )
-    .callsFake(
-      record('GetInvalidationCommand', { Invalidation: { Id: 'I1', Status: 'Completed' } })
-    )
-  const result = emptyResult(false)
-  await deploy(
-    await config({ wait: true }),
-    { s3, cloudfront, log, env: {}, clock: fakeClock() },
-    result
-  )
-  expect(result.invalidations[0]!.status).toBe('Completed')
-  expect(sent.slice(-7, -2)).toEqual([
-    'CreateInvalidationCommand',
-    'GetInvalidationCommand',
-    'GetInvalidationCommand',
-    `PutObjectCommand ${LOCK}`,
-    'DeleteObjectsCommand'
-  ])
-})
-
-test('the origin path is taken from the distribution: viewer URLs drop it', async () => {
-  cfMock.on(GetDistributionCommand).resolves(distribution('/site') as never)
-  const result = emptyResult(true)
-  await deploy(
-    await config({ prefix: 'site/v2/', dryRun: true, delete: false }),
-    { s3, cloudfront, log, env: {} },
-    result
-  )
-  expect(result.targets[0]!.paths).toEqual([
-    '/v2/',
-    '/v2/a/',
-    '/v2/a/index.html',
-    '/v2/css/site.css',
-    '/v2/index.html',
-    '/v2/js/app.js'
-  ])
-})
-
-test('without cloudfront:GetDistribution, a clear warning and /key URLs', async () => {
-  cfMock.on(GetDistributionCommand).rejects(awsError('AccessDenied', 'not allowed', 403))
-  const result = emptyResult(true)
-  await deploy(
-    await config({ prefix: 'site/', dryRun: true, delete: false }),
-    { s3, cloudfront, log, env: {} },
-    result
-  )
-  expect(log.lines.join('\n')).toMatch(
-    /warning: Could not read distribution E1ABCDEFGH to check that it exists and find its origin path and domain \(AccessDenied: not allowed\)\. Invalidating \/<key> URLs as if it had none, and the url output is empty; grant cloudfront:GetDistribution/
-  )
-  expect(result.targets[0]!.paths).toContain('/site/css/site.css')
-})
-
-test('a distribution that does not exist stops the deploy before the first upload', async () => {
-  cfMock
-    .on(GetDistributionCommand)
-    .rejects(awsError('NoSuchDistribution', 'The specified distribution does not exist.', 404))
-  await expect(
-    deploy(await config(), { s3, cloudfront, log, env: {} }, emptyResult(false))
-  ).rejects.toThrow(
-    "Input 'distribution-id': distribution E1ABCDEFGH does not exist in this account (NoSuchDistribution). Nothing was changed."
-  )
-  expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0)
-})
-
-test('several distributions: one invalidation each', async () => {
-  const result = emptyResult(false)
-  await deploy(
-    await config({ distributionIds: ['E1AAAAAAAA', 'E2BBBBBBBB'] }),
-    { s3, cloudfront, log, env: {} },
-    result
-  )
-  const calls = cfMock
-    .commandCalls(CreateInvalidationCommand)
-    .map(c => c.args[0].input.DistributionId)
-  expect(calls).toEqual(['E1AAAAAAAA', 'E2BBBBBBBB'])
-  expect(result.invalidations.map(i => i.distributionId)).toEqual(['E1AAAAAAAA', 'E2BBBBBBBB'])
-})
-
-test('TooManyInvalidationsInProgress and throttling are retried with the same CallerReference', async () => {
-  cfMock
-    .on(CreateInvalidationCommand)
-    .rejectsOnce(
-      awsError(
-        'TooManyInvalidationsInProgress',
-        'Processing your request will cause you to exceed the maximum number of in-progress wildcard invalidations.'
-      )
-    )
-    .rejectsOnce(awsError('Throttling', 'Rate exceeded'))
-    .resolves({ Invalidation: { Id: 'I9', Status: 'InProgress' } as never })
-  const result = emptyResult(false)
-  const clock = fakeClock()
-  await deploy(
-    await config(),
-    { s3, cloudfront, log, env: { GITHUB_RUN_ID: '7', GITHUB_RUN_ATTEMPT: '1' }, clock },
-    result
-  )
-  const refs = cfMock
-    .commandCalls(CreateInvalidationCommand)
-    .map(c => c.args[0].input.InvalidationBatch!.CallerReference)
-  expect(refs).toHaveLength(3)
-  expect(new Set(refs).size).toBe(1)
-  expect(refs[0]).toMatch(/^gh-7-1-/)
-  expect(result.invalidations[0]!.id).toBe('I9')
-  expect(log.lines.filter(l => l.includes('retry'))).toHaveLength(2)
-  expect(result.deleted).toBe(1)
-})
-
-test('retrying stops after a bounded time with a clear message, and nothing is deleted', async () => {
-  cfMock
-    .on(CreateInvalidationCommand)
-    .rejects(awsError('TooManyInvalidationsInProgress', 'Too many'))
-  const clock = fakeClock()
-  const result = emptyResult(false)
-  await expect(
-    deploy(await config(), { s3, cloudfront, log, env: {}, clock }, result)
-  ).rejects.toThrow(
-    /Failed to create invalidation for distribution E1ABCDEFGH: RetriesExhaustedError: still failing after \d+ attempt\(s\) over 300 s: TooManyInvalidationsInProgress: Too many/
-  )
-  expect(clock.t).toBe(300_000)
-  expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0)
-  expect(result.uploaded).toBe(4)
-})
-
-test('an error that is not transient is not retried', async () => {
-  cfMock
-    .on(CreateInvalidationCommand)
-    .rejects(
-      awsError('InvalidArgument', 'Your request contains one or more invalid invalidation paths.')
-    )
-  await expect(
-    deploy(await config(), { s3, cloudfront, log, env: {}, clock: fakeClock() }, emptyResult(false))
-  ).rejects.toThrow(
-    'InvalidArgument: Your request contains one or more invalid invalidation paths.'
-  )
-  expect(cfMock.commandCalls(CreateInvalidationCommand)).toHaveLength(1)
+    expect(sent).toContain(`GetObjectCommand ${MANIFEST}`)
+    expect(sent.filter(r => /^(Put|Delete|Copy|CreateInvalidation)/.test(r))).toEqual([])
+  }
 })
 
 test('more deletions than max-deletes: refused after the plan is shown, before any change', async () => {
@@ -629,19 +182,13 @@ test('more deletions than max-deletes: refused after the plan is shown, before a
     Size: 1
   }))
   s3Mock.on(ListObjectsV2Command).callsFake(record('ListObjectsV2Command', { Contents: objects }))
-  await expect(
-    deploy(await config({ maxDeletes: 5 }), { s3, cloudfront, log, env: {} }, emptyResult(false))
-  ).rejects.toThrow(
+  await expect(deploy(await config({ maxDeletes: 5 }), deps(), emptyResult(false))).rejects.toThrow(
     'Refusing to deploy: it would delete 20 objects under s3://bucket/, more than max-deletes (5). Nothing was changed. If that is intended, set max-deletes to 20 or more (-1 for no limit).'
   )
-  expect(requestLog().filter(r => !/^(ListObjectsV2|GetDistribution)Command/.test(r))).toEqual([])
+  expect(sent.filter(r => !/^(ListObjectsV2|GetDistribution)Command/.test(r))).toEqual([])
   expect(log.lines).toContain('Deleting 20 object(s):')
   // -1: no limit
-  await deploy(
-    await config({ maxDeletes: -1 }),
-    { s3, cloudfront, log, env: {} },
-    emptyResult(false)
-  )
+  await deploy(await config({ maxDeletes: -1 }), deps(), emptyResult(false))
   expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(1)
 })
 
@@ -654,18 +201,14 @@ test('a link out of the source: skipped with a warning, or with outside-symlinks
   const outside = await realpath(await mkdtemp(path.join(tmpdir(), 'outside-')))
   await symlink(outside, path.join(cfg.source, 'etc'))
   const result = emptyResult(true)
-  await deploy({ ...cfg, dryRun: true }, { s3, cloudfront, log, env: {} }, result)
+  await deploy({ ...cfg, dryRun: true }, deps(), result)
   expect(result.plan!.uploads.map(u => u.file.key).filter(k => k.startsWith('etc'))).toEqual([])
   expect(log.lines).toContain(
     `warning: Skipped symbolic link etc: leads outside the source, to ${outside}; it is not published.`
   )
 
   await expect(
-    deploy(
-      { ...cfg, outsideSymlinks: 'fail' },
-      { s3, cloudfront, log, env: {} },
-      emptyResult(false)
-    )
+    deploy({ ...cfg, outsideSymlinks: 'fail' }, deps(), emptyResult(false))
   ).rejects.toThrow(
     `Symbolic link 'etc' leads outside the source, to ${outside}; outside-symlinks is 'fail'.`
   )
@@ -687,36 +230,13 @@ test('without s3:GetObject on the manifest: a warning, ETag-only comparison, no 
     })
   )
   const result = emptyResult(false)
-  await deploy(await config({ delete: false }), { s3, cloudfront, log, env: {} }, result)
+  await deploy(await config({ delete: false }), deps(), result)
   expect(log.lines.join('\n')).toMatch(
     /warning: Cannot read the state object s3:\/\/bucket\/\.s3-cloudfront-deploy\.json \(AccessDenied: Access Denied\): comparing by ETag only/
   )
   expect(sent.filter(r => r.startsWith('HeadObject') || r.includes(MANIFEST))).toEqual([])
   expect(result.plan!.unchanged.map(f => f.key)).toEqual(['css/site.css'])
   expect(result.uploaded).toBe(3)
-})
-
-test('a long upload prints its progress at an interval, not a line per file', async () => {
-  let release: () => void = () => undefined
-  const gate = new Promise<void>(r => (release = r))
-  let puts = 0
-  s3Mock.on(PutObjectCommand).callsFake(async input => {
-    // The first two uploads finish at once; the rest wait until progress has been printed.
-    if (!input.Key.startsWith('.s3-') && ++puts > 2) await gate
-    return {}
-  })
-  honourConditions(s3Mock)
-  const run = deploy(
-    await config({ concurrency: 2, distributionIds: [] }),
-    { s3, cloudfront, log, env: {}, progressIntervalMs: 20 },
-    emptyResult(false)
-  )
-  await new Promise(r => setTimeout(r, 70))
-  release()
-  await run
-  const lines = log.lines.filter(l => l.startsWith('Progress: '))
-  expect(lines.length).toBeGreaterThanOrEqual(2)
-  expect(lines[0]).toMatch(/^Progress: 2\/4 files, \d+ B\/\d+ B \(\d+%\)$/)
 })
 
 describe('keep-removed-assets', () => {
@@ -759,7 +279,7 @@ describe('keep-removed-assets', () => {
       })
     )
     const first = emptyResult(false)
-    await deploy(cfg, { s3, cloudfront, log, env: {}, clock: clockAt(T) }, first)
+    await deploy(cfg, deps({ clock: clockAt(T) }), first)
     expect(deletedKeys()).toEqual(['old.html'])
     expect(invalidated()).toContain('/old.html')
     expect(invalidated()).not.toContain('/assets/old.js')
@@ -777,40 +297,32 @@ describe('keep-removed-assets', () => {
     // A day later, nothing changed but one more asset left the build: its clock is recorded
     // with one conditional write of the state object, without the lock; nothing else is sent.
     listing('assets/old.js', 'img/gone.png')
-    sent = []
+    clearSent()
     const second = emptyResult(false)
-    await deploy(cfg, { s3, cloudfront, log, env: {}, clock: clockAt(T + DAY * 1000) }, second)
-    expect(
-      requestLog().filter(r => !/^(ListObjectsV2|GetObject|GetDistribution)Command/.test(r))
-    ).toEqual([`PutObjectCommand ${MANIFEST}`])
+    await deploy(cfg, deps({ clock: clockAt(T + DAY * 1000) }), second)
+    expect(sent.filter(r => !/^(ListObjectsV2|GetObject|GetDistribution)Command/.test(r))).toEqual([
+      `PutObjectCommand ${MANIFEST}`
+    ])
     expect(removed(written[written.length - 1]!)).toEqual([T / 1000, T / 1000 + DAY])
 
     // Once more, nothing new: a kept asset costs nothing (no write at all).
-    sent = []
-    await deploy(
-      cfg,
-      { s3, cloudfront, log, env: {}, clock: clockAt(T + 2 * DAY * 1000) },
-      emptyResult(false)
+    clearSent()
+    await deploy(cfg, deps({ clock: clockAt(T + 2 * DAY * 1000) }), emptyResult(false))
+    expect(sent.filter(r => !/^(ListObjectsV2|GetObject|GetDistribution)Command/.test(r))).toEqual(
+      []
     )
-    expect(
-      requestLog().filter(r => !/^(ListObjectsV2|GetObject|GetDistribution)Command/.test(r))
-    ).toEqual([])
 
     // Seven days after it left, the first asset is due: max-deletes counts it.
     const due = clockAt(T + 7 * DAY * 1000)
     await expect(
-      deploy(
-        { ...cfg, maxDeletes: 0 },
-        { s3, cloudfront, log, env: {}, clock: due },
-        emptyResult(false)
-      )
+      deploy({ ...cfg, maxDeletes: 0 }, deps({ clock: due }), emptyResult(false))
     ).rejects.toThrow(
       'Refusing to deploy: it would delete 1 objects under s3://bucket/ (1 of them removed assets whose keep-removed-assets period is over), more than max-deletes (0).'
     )
     s3Mock.resetHistory()
     cfMock.resetHistory()
     const last = emptyResult(false)
-    await deploy(cfg, { s3, cloudfront, log, env: {}, clock: due }, last)
+    await deploy(cfg, deps({ clock: due }), last)
     // Deleted, not invalidated: its cached copies are the bytes the bucket served.
     expect(deletedKeys()).toEqual(['assets/old.js'])
     expect(cfMock.commandCalls(CreateInvalidationCommand)).toHaveLength(0)
@@ -827,16 +339,12 @@ describe('keep-removed-assets', () => {
         Contents: ['assets/a.js', 'old.html'].map(Key => ({ Key, ETag: '"x"', Size: 1 }))
       })
     )
-    await deploy(cfg, { s3, cloudfront, log, env: {}, clock: clockAt(T) }, emptyResult(false))
+    await deploy(cfg, deps({ clock: clockAt(T) }), emptyResult(false))
     const count = written.length
     listing('assets/a.js', 'assets/b.js')
     const result = emptyResult(true)
     log.lines.length = 0
-    await deploy(
-      { ...cfg, dryRun: true },
-      { s3, cloudfront, log, env: {}, clock: clockAt(T + 3600 * 1000) },
-      result
-    )
+    await deploy({ ...cfg, dryRun: true }, deps({ clock: clockAt(T + 3600 * 1000) }), result)
     expect(written).toHaveLength(count)
     expect(result.deleted).toBe(1)
     expect(log.lines).toEqual(
@@ -862,7 +370,7 @@ describe('keep-removed-assets', () => {
     await expect(
       deploy(
         await config({ keepRemovedSeconds: 3600 }),
-        { s3, cloudfront, log, env: {}, clock: clockAt(T) },
+        deps({ clock: clockAt(T) }),
         emptyResult(false)
       )
     ).rejects.toThrow('Failed to upload js/app.js')

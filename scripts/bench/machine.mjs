@@ -56,3 +56,17 @@ export function loadAverage() {
     .map(l => l.toFixed(2))
     .join(' ')
 }
+
+/**
+ * What a timed command may inherit: only what a program needs to run, as on a hosted runner.
+ * Anything else changes the figures: NODE_EXTRA_CA_CERTS makes every Node process load a CA
+ * bundle at start (tens of ms), NODE_OPTIONS can preload code, AWS_* would point the clients
+ * elsewhere.
+ */
+export const RUNNER_VARIABLES = ['PATH', 'HOME', 'LANG', 'TMPDIR']
+
+export function runnerEnv(env) {
+  return Object.fromEntries(
+    RUNNER_VARIABLES.filter(k => env[k] !== undefined).map(k => [k, env[k]])
+  )
+}

@@ -1,7 +1,7 @@
 import { fromWebToken } from '@aws-sdk/credential-provider-web-identity'
 import type { RoleConfig } from '../config/config'
 import type { Platform } from '../platform'
-import { attempt } from '../errors'
+import { attempt } from './step-error'
 
 export interface Credentials {
   accessKeyId: string

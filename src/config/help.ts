@@ -1,11 +1,11 @@
-import { INPUT_SPECS, OUTPUTS } from './inputs'
+import { INPUT_SPECS, OUTPUTS, plainText } from './inputs'
 
 /** `--help`: every flag from the inputs table, with its default. */
 export function helpText(): string {
   const flags = INPUT_SPECS.map(spec => {
     const value = spec.kind === 'boolean' ? '[true|false]' : `<${spec.placeholder ?? 'VALUE'}>`
     const def = spec.required ? ' (required)' : spec.default ? ` (default: ${spec.default})` : ''
-    return [`  --${spec.name} ${value}`, `      ${spec.description}${def}`]
+    return [`  --${spec.name} ${value}`, `      ${plainText(spec.description)}${def}`]
   }).flat()
   return [
     'Sync a static site to S3 by content hash and invalidate CloudFront.',
@@ -20,7 +20,7 @@ export function helpText(): string {
     '      Show the version.',
     '',
     'Outputs (GitHub step outputs; with --outputs-file, a dotenv file with NAME_IN_CAPITALS=value):',
-    ...OUTPUTS.map(o => `  ${o.name}: ${o.description}`),
+    ...OUTPUTS.map(o => `  ${o.name}: ${plainText(o.description)}`),
     '',
     'Credentials, region and endpoints come from the AWS SDK chain (AWS_ACCESS_KEY_ID, AWS_PROFILE,',
     'AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_CLOUDFRONT, ...).',

@@ -1,20 +1,26 @@
 import { MIN_KEPT_PER_PATH } from '../plan/fold'
 
 /**
- * The public contract: every input of the action, in one table. action.yml, `--help`,
- * the README tables and the reader all follow this list (a unit test keeps action.yml in step).
+ * The public contract: every input and output of the action, in one table. `npm run generate`
+ * (scripts/generate.cjs) writes action.yml's inputs and outputs, the GitLab component's
+ * `spec: inputs:` and job, and the README's tables from it; `--help` reads it at run time; a
+ * contract test fails when any of them differ. Descriptions are Markdown (`code` and links to
+ * docs/); plainText() gives them to action.yml, the component and --help.
  */
 export type InputKind = 'string' | 'boolean' | 'integer' | 'list'
 
 export interface InputSpec {
   readonly name: string
   readonly kind: InputKind
+  /** Markdown, one paragraph; links are relative to the repository root. */
   readonly description: string
   /** Applied in code: outside GitHub nobody applies action.yml defaults. */
   readonly default?: string
   readonly required?: boolean
   /** Shown in --help as the value placeholder. */
   readonly placeholder?: string
+  /** What an empty default means, for the README's Default column (e.g. "every file"). */
+  readonly unset?: string
 }
 
 export const INPUTS = [
@@ -23,84 +29,94 @@ export const INPUTS = [
     kind: 'string',
     default: 'public',
     placeholder: 'DIR',
-    description: 'Folder to publish (the built site), relative to the working directory.'
+    description:
+      'Folder to publish (the built site), relative to the working directory. Must exist and not be empty.'
   },
   {
     name: 'bucket',
     kind: 'string',
     required: true,
     placeholder: 'NAME',
-    description: 'S3 bucket to sync to.'
+    description: 'S3 bucket to sync to: a name, not a URL.'
   },
   {
     name: 'prefix',
     kind: 'string',
     default: '',
     placeholder: 'PATH',
-    description: 'Key prefix (folder) in the bucket. Empty publishes at the bucket root.'
+    unset: 'the bucket root',
+    description: 'Key prefix (folder) in the bucket, e.g. `docs` or `site/v2`.'
   },
   {
     name: 'include',
     kind: 'list',
     default: '',
     placeholder: 'GLOBS',
+    unset: 'every file',
     description:
-      'Only files matching one of these globs (one per line) are synced. Empty: every file. A glob without "/" matches the file name at any depth.'
+      'Only files matching one of these globs (one per line) are synced. A glob without `/` matches the file name at any depth. See [patterns](docs/headers-and-recipes.md#patterns).'
   },
   {
     name: 'exclude',
     kind: 'list',
     default: '',
     placeholder: 'GLOBS',
+    unset: 'none',
     description:
-      'Files matching one of these globs (one per line) are neither uploaded nor deleted, e.g. "*.md".'
+      'Files matching one of these globs (one per line) are neither uploaded nor deleted, e.g. `*.md`.'
   },
   {
     name: 'cache-control',
     kind: 'list',
     default: '',
     placeholder: 'RULES',
+    unset: 'none set',
     description:
-      'Cache-Control by pattern, one "PATTERN: VALUE" per line; the first match wins, e.g. "*.html: no-cache". Empty: none set.'
+      '`Cache-Control` by pattern, one `PATTERN: VALUE` per line; the first match wins, e.g. `*.html: no-cache`. See [headers](docs/headers-and-recipes.md).'
   },
   {
     name: 'content-type',
     kind: 'list',
     default: '',
     placeholder: 'RULES',
+    unset: 'detected',
     description:
-      'Content-Type by pattern, one "PATTERN: VALUE" per line, before detection from the extension, e.g. "feed: application/rss+xml".'
+      '`Content-Type` by pattern, one `PATTERN: VALUE` per line, before detection from the extension, e.g. `feed: application/rss+xml`.'
   },
   {
     name: 'acl',
     kind: 'string',
     default: '',
     placeholder: 'ACL',
+    unset: 'none sent',
     description:
-      'Canned ACL for uploaded objects, e.g. public-read. Empty: none sent (buckets created since 2023 refuse ACLs).'
+      'Canned ACL for uploaded objects: `private`, `public-read`, `public-read-write`, `authenticated-read`, `aws-exec-read`, `bucket-owner-read` or `bucket-owner-full-control`. Buckets created since 2023 refuse ACLs.'
   },
   {
     name: 'storage-class',
     kind: 'string',
     default: '',
     placeholder: 'CLASS',
+    unset: 'the bucket default',
     description:
-      'Storage class of uploaded objects, e.g. INTELLIGENT_TIERING. Empty: the bucket default (STANDARD).'
+      'Storage class of uploaded objects: `STANDARD`, `INTELLIGENT_TIERING`, `STANDARD_IA`, `ONEZONE_IA`, `GLACIER_IR` or `REDUCED_REDUNDANCY` (archive classes cannot serve a website).'
   },
   {
     name: 'sse',
     kind: 'string',
     default: '',
     placeholder: 'AES256|aws:kms',
+    unset: 'the bucket default',
     description:
-      'Server-side encryption for uploaded objects: AES256 or aws:kms. Empty: the bucket default.'
+      'Server-side encryption of uploaded objects: `AES256`, `aws:kms` or `aws:kms:dsse`.'
   },
   {
     name: 'sse-kms-key-id',
     kind: 'string',
     default: '',
     placeholder: 'KEY',
-    description: 'KMS key (ID, ARN or alias) for sse: aws:kms. Empty: the AWS managed key.'
+    unset: 'the AWS managed key',
+    description: 'KMS key (ID, ARN or alias) for `sse: aws:kms`.'
   },
   {
     name: 'manifest-key',
@@ -108,7 +124,7 @@ export const INPUTS = [
     default: '.s3-cloudfront-deploy.json',
     placeholder: 'KEY',
     description:
-      'Key, under the prefix, of the small state object that records what each deploy wrote (content MD5 and header digest per file, keyed by a digest of the key) and holds the lock. Its lease object is beside it, with the extension .lock. Never deleted or invalidated by the sync.'
+      "Key, under the prefix, of the action's [state object](docs/lock-and-state.md#the-state-object), which also holds the [lock](docs/lock-and-state.md#deploys-at-the-same-time-the-lock); its lease object is beside it, with the extension `.lock`. Never deleted or invalidated by the sync."
   },
   {
     name: 'lock-timeout',
@@ -116,14 +132,14 @@ export const INPUTS = [
     default: '600',
     placeholder: 'SECONDS',
     description:
-      'How long to wait, in seconds, while another deploy to the same bucket and prefix holds the lock; then fail, changing nothing. 0: fail at once.'
+      'While another deploy to the same bucket and prefix holds the lock, wait up to this many seconds, then fail having changed nothing. `0`: fail at once.'
   },
   {
     name: 'lock',
     kind: 'boolean',
     default: 'true',
     description:
-      'Take a lock (with S3 conditional writes) so two deploys to the same bucket and prefix never mix their files. A deploy first makes sure the store honours conditional writes, and refuses otherwise. false: deploy without a lock, for a store that does not honour them (with a warning).'
+      'Take a [lock](docs/lock-and-state.md#deploys-at-the-same-time-the-lock) with S3 conditional writes, so two deploys to the same bucket and prefix never mix their files. A deploy first makes sure the store honours conditional writes, and refuses otherwise. `false`: deploy without a lock, for a store that does not honour them (with a warning); queue deploys in CI instead.'
   },
   {
     name: 'lock-lease',
@@ -131,30 +147,32 @@ export const INPUTS = [
     default: '90',
     placeholder: 'SECONDS',
     description:
-      "How long the lock's lease lasts without a renewal, in seconds (10-900; renewed every 2/9 of it): a deploy that dies blocks the next one this long at most. Every deploy judges a lease by the length its holder recorded, so a short one only shortens its own holder's."
+      "How long the lock's lease lasts without a renewal, in seconds (10–900; renewed every 2/9 of it): a deploy that dies blocks the next one this long at most. Every deploy judges a lease by the length its holder recorded, so a short one only shortens its own holder's."
   },
   {
     name: 'distribution-id',
     kind: 'string',
     default: '',
     placeholder: 'ID',
+    unset: 'no invalidation',
     description:
-      'CloudFront distribution to invalidate; several IDs (newlines or commas) get one invalidation each. Empty: no invalidation.'
+      'CloudFront distribution to invalidate. Several IDs (comma or newline separated) get one invalidation each.'
   },
   {
     name: 'paths',
     kind: 'list',
     default: '',
     placeholder: 'PATHS',
+    unset: 'what changed',
     description:
-      'Invalidation paths, separated by newlines or commas (e.g. "/*"), sent as given. Empty: the URLs of what changed.'
+      'Invalidation paths, separated by newlines or commas (e.g. `/*`), sent as given. Each must start with `/` and have `*` only at the end; at most 3,000 paths and 15 wildcards. Default: the URLs of what changed. See [invalidation](docs/how-it-works.md#invalidation).'
   },
   {
     name: 'invalidation-max-paths',
     kind: 'integer',
     default: '15',
     placeholder: 'N',
-    description: `Most paths in one invalidation (1-3000). A longer list of changed URLs is folded into wildcards, spending a path only where it keeps at least ${MIN_KEPT_PER_PATH} unchanged URLs cached.`
+    description: `Most paths in one invalidation (1-3,000). A longer list of changed URLs is [folded](docs/how-it-works.md#folding) into wildcards, spending a path only where it keeps at least ${MIN_KEPT_PER_PATH} unchanged URLs cached.`
   },
   {
     name: 'delete',
@@ -168,14 +186,14 @@ export const INPUTS = [
     default: '0',
     placeholder: 'DURATION',
     description:
-      'With delete: true, keep a file that left the build (HTML pages aside) this long before deleting it, e.g. 7d, 12h, 30m or 45s, so tabs still running the previous build can load its lazy chunks; it is not invalidated meanwhile. 0: delete at once.'
+      'With `delete`, keep a file that left the build (HTML pages aside) this long before deleting it: `7d`, `12h`, `30m` or `45s`, so tabs still running the previous build can load its lazy chunks. Not invalidated meanwhile. `0`: delete at once. See [removed assets](docs/how-it-works.md#removed-assets-a-grace-period-for-code-split-apps).'
   },
   {
     name: 'remove',
     kind: 'boolean',
     default: 'false',
     description:
-      'Instead of deploying, remove everything under the prefix (tear a preview down) and invalidate it. Needs a prefix where this action has deployed (its state object is there); source is not needed. Already empty: nothing to do.'
+      "Instead of deploying, remove everything under `prefix` and invalidate it: a [preview's teardown](docs/previews.md). Needs a prefix where this action has deployed; `source` is not needed."
   },
   {
     name: 'max-deletes',
@@ -183,7 +201,7 @@ export const INPUTS = [
     default: '256',
     placeholder: 'N',
     description:
-      'Refuse the whole deploy, before changing anything, when it would delete more objects than this; a removed asset kept by keep-removed-assets counts in the deploy that deletes it. -1: no limit. Not applied by remove, which deletes everything under the prefix.'
+      'Refuse the whole deploy, before changing anything, when it would delete more objects than this; `-1` for no limit. A removed asset kept by `keep-removed-assets` counts in the deploy that deletes it. Not applied by `remove`.'
   },
   {
     name: 'dry-run',
@@ -209,7 +227,7 @@ export const INPUTS = [
     kind: 'boolean',
     default: 'false',
     description:
-      'Fail the step when the invalidation is still in progress at wait-timeout. By default that is a warning: the files are deployed.'
+      'Fail the step when the invalidation is still in progress at `wait-timeout`. By default that is a warning: the files are deployed, and `invalidation-status` stays `InProgress`.'
   },
   {
     name: 'outside-symlinks',
@@ -217,60 +235,63 @@ export const INPUTS = [
     default: 'skip',
     placeholder: 'skip|fail',
     description:
-      'A symbolic link that leads outside the source is never published: "skip" it with a warning, or "fail" the deploy.'
+      'A symbolic link that leads outside `source` is never published: `skip` it with a warning, or `fail` the deploy.'
   },
   {
     name: 'region',
     kind: 'string',
     default: '',
     placeholder: 'REGION',
-    description:
-      'AWS region of the bucket. Empty: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1.'
+    unset: '`AWS_REGION`, else `AWS_DEFAULT_REGION`, else `us-east-1`',
+    description: 'AWS region of the bucket.'
   },
   {
     name: 'endpoint',
     kind: 'string',
     default: '',
     placeholder: 'URL',
+    unset: 'AWS S3 (or `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`)',
     description:
-      'URL of an S3-compatible store (Cloudflare R2, MinIO, Ceph RGW, DigitalOcean Spaces, ...), e.g. https://<account-id>.r2.cloudflarestorage.com; for S3 requests only, never CloudFront. Empty: AWS S3 (or AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL).'
+      'URL of an [S3-compatible store](docs/stores.md) (Cloudflare R2, MinIO, Ceph RGW, DigitalOcean Spaces, …), e.g. `https://<account-id>.r2.cloudflarestorage.com`; for S3 requests only, never CloudFront.'
   },
   {
     name: 'path-style',
     kind: 'boolean',
     default: 'false',
     description:
-      'Address the bucket in the path of the URL (https://host/bucket/key) rather than in its host name (https://bucket.host/key), as MinIO and most self-hosted stores need.'
+      'Address the bucket in the path of the URL (`https://host/bucket/key`) rather than in its host name (`https://bucket.host/key`), as MinIO and most self-hosted [stores](docs/stores.md) need.'
   },
   {
     name: 'concurrency',
     kind: 'integer',
     default: '32',
     placeholder: 'N',
-    description: 'Parallel requests to S3 (1-256).'
+    description: 'Parallel requests to S3 (1-256); also the size of the keep-alive connection pool.'
   },
   {
     name: 'role-to-assume',
     kind: 'string',
     default: '',
     placeholder: 'ARN',
-    description:
-      'IAM role to assume with a web identity (OIDC) token (AssumeRoleWithWebIdentity). Empty: the SDK default credential chain.'
+    unset: "the SDK's credential chain",
+    description: 'IAM role to assume with a web identity (OIDC) token (AssumeRoleWithWebIdentity).'
   },
   {
     name: 'web-identity-token',
     kind: 'string',
     default: '',
     placeholder: 'TOKEN',
+    unset: "on GitHub: the job's OIDC token",
     description:
-      "OIDC token for role-to-assume, e.g. a GitLab id_tokens variable. On GitHub, empty: the job's own OIDC token (needs permissions: id-token: write)."
+      "The OIDC token for `role-to-assume`, e.g. a GitLab `id_tokens` variable. On GitHub, when empty, the job's own token for audience `sts.amazonaws.com` (needs `permissions: id-token: write`). Never printed."
   },
   {
     name: 'role-session-name',
     kind: 'string',
     default: '',
     placeholder: 'NAME',
-    description: 'Session name for the assumed role. Empty: s3-cloudfront-deploy-<run or job ID>.'
+    unset: '`s3-cloudfront-deploy-<run or job ID>`',
+    description: 'Session name of the assumed role (shows in CloudTrail).'
   },
   {
     name: 'role-duration-seconds',
@@ -278,35 +299,43 @@ export const INPUTS = [
     default: '3600',
     placeholder: 'SECONDS',
     description:
-      'Lifetime of the assumed role credentials (900-43200); they are renewed if a deploy outlasts them.'
+      'Lifetime of the assumed credentials (900-43,200 s); they are renewed if a deploy outlasts them.'
   },
   {
     name: 'outputs-file',
     kind: 'string',
     default: '',
     placeholder: 'FILE',
+    unset: 'none',
     description:
-      'Also write the outputs to this dotenv file (for GitLab artifacts:reports:dotenv). Empty: none.'
+      'Also write the outputs to this dotenv file (for GitLab `artifacts:reports:dotenv`).'
   }
 ] as const satisfies readonly InputSpec[]
 
 export type InputName = (typeof INPUTS)[number]['name']
 
-/** The output names, in the order they are reported. */
+/** What an output says, in Markdown, like an input's description. */
+export interface OutputSpec {
+  readonly name: string
+  readonly description: string
+}
+
+/** The outputs, in the order they are reported. */
 export const OUTPUTS = [
   {
     name: 'invalidation-id',
-    description: 'ID of the CloudFront invalidation; empty when none was created.'
+    description:
+      'ID of the CloudFront invalidation; empty when none was created. Several distributions: a JSON object by distribution ID.'
   },
   {
     name: 'invalidation-status',
     description:
-      'Status as CloudFront reports it (InProgress, Completed), or "none" when no invalidation was created. Several distributions: a JSON object.'
+      'Status as CloudFront reports it (`InProgress`, `Completed`), or `none` when no invalidation was created. Several distributions: a JSON object.'
   },
   {
     name: 'invalidation-paths',
     description:
-      'JSON array of the paths sent for invalidation. Several distributions: a JSON object of arrays.'
+      'JSON array of the paths sent for invalidation (`[]` when none). Several distributions: a JSON object of arrays.'
   },
   {
     name: 'uploaded',
@@ -314,21 +343,31 @@ export const OUTPUTS = [
   },
   {
     name: 'deleted',
-    description: 'Number of objects deleted (in a dry run: that would be deleted).'
+    description:
+      'Number of objects deleted (in a dry run: that would be deleted); removed assets kept by `keep-removed-assets` count in the deploy that deletes them.'
   },
   {
     name: 'updated',
-    description: 'Number of objects whose headers were updated in place (content unchanged).'
+    description:
+      'Number of objects whose headers were updated in place, content unchanged (in a dry run: that would be).'
   },
   { name: 'unchanged', description: 'Number of files already up to date.' },
   {
     name: 'url',
     description:
-      "Address of what was deployed: https://<host>/<prefix>/, the host being the first distribution's first alternate domain name, else its cloudfront.net domain. Empty without a distribution."
+      "Address of what was deployed, `https://<host>/<prefix>/`: the first distribution's first alias naming one host, else its `*.cloudfront.net` domain. Empty without a distribution. See [previews](docs/previews.md)."
   }
-] as const
+] as const satisfies readonly OutputSpec[]
 
 export type OutputName = (typeof OUTPUTS)[number]['name']
 
 /** The same table, widened for code that reads optional fields. */
 export const INPUT_SPECS: readonly InputSpec[] = INPUTS
+
+/** Markdown of a description as plain text, for action.yml, the component and --help. */
+export function plainText(markdown: string): string {
+  return markdown
+    .replace(/ See \[[^\]]+\]\([^)]+\)\./g, '') // a pointer to the docs, which plain text lacks
+    .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')
+    .replace(/`([^`]+)`/g, '$1')
+}

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { INPUTS, type InputName } from './inputs'
-import { InputError } from './errors'
+import { InputError } from './input-error'
 
 export type RawInputs = Partial<Record<InputName, string>>
 

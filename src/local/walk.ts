@@ -1,6 +1,6 @@
 import * as path from 'node:path'
 import { readdir, realpath, stat } from 'node:fs/promises'
-import { InputError } from '../config/errors'
+import { InputError } from '../config/input-error'
 import { describeNameClashes, isUtf8, type NameClash, type NonUtf8Name } from '../plan/names'
 
 /** A path relative to the source, '/'-separated whatever the OS. */

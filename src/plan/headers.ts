@@ -22,12 +22,39 @@ export function headersFor(
   }
 }
 
+/**
+ * The digest a state object records per file, to notice a header-only change. Stored digests
+ * must stay valid across releases, or every object would be copied and invalidated again:
+ * - these six fields were digested from the first release, always, '' when unset: never
+ *   reorder them;
+ * - a header field added since goes in ADDED_FIELDS, and counts only when set, so adding one
+ *   leaves the digest of every object that does not use it as it was.
+ */
+const FIRST_FIELDS = [
+  'contentType',
+  'cacheControl',
+  'acl',
+  'storageClass',
+  'sse',
+  'sseKmsKeyId'
+] as const satisfies readonly (keyof ObjectHeaders)[]
+
+/** Header fields added after the first release, appended in the order they were added. */
+const ADDED_FIELDS: readonly (keyof ObjectHeaders)[] = []
+
 export function headersDigest(h: ObjectHeaders): string {
-  const fields = [h.contentType, h.cacheControl, h.acl, h.storageClass, h.sse, h.sseKmsKeyId]
-  return createHash('sha256')
-    .update(JSON.stringify(fields.map(f => f ?? '')))
-    .digest('hex')
-    .slice(0, 16)
+  return headersDigestWith(h, ADDED_FIELDS)
+}
+
+/** headersDigest with a given list of added fields (for tests of fields not added yet). */
+export function headersDigestWith(h: ObjectHeaders, added: readonly string[]): string {
+  const value = (field: string) => (h as unknown as Record<string, string | undefined>)[field]
+  const values: string[] = FIRST_FIELDS.map(f => value(f) ?? '')
+  for (const field of added) {
+    const v = value(field)
+    if (v !== undefined && v !== '') values.push(`${field}=${v}`)
+  }
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 16)
 }
 
 export interface HeadResult {

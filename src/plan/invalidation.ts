@@ -1,6 +1,6 @@
 import { pathCost, type PathCost } from './cost'
 import { foldPaths } from './fold'
-import { viewerUrls } from './paths'
+import { viewerUrls } from './viewer-urls'
 import type { RemoteObject, SyncPlan } from './types'
 
 export interface InvalidationRequest {

@@ -128,17 +128,6 @@ export function retakeDelay(round: number, random: () => number = Math.random): 
   return Math.round(random() * Math.min(16_000, 1000 * 2 ** Math.max(0, round - 1)))
 }
 
-/** `https://github.com/o/r/actions/runs/1` (attempt 2), a GitLab job URL, else host and process. */
-export function describeHolder(env: NodeJS.ProcessEnv, host: string, pid: number): string {
-  if (env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY) {
-    const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
-    const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1'
-    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${attempt ? ` (attempt ${env.GITHUB_RUN_ATTEMPT})` : ''}`
-  }
-  if (env.CI_JOB_URL) return env.CI_JOB_URL
-  return `process ${pid} on ${host}`
-}
-
 /** `2 min 5 s`, `40 s`: for people reading the log. */
 export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000)

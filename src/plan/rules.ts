@@ -1,4 +1,4 @@
-import { InputError } from '../config/errors'
+import { InputError } from '../config/input-error'
 import { globMatcher, parseGlobs, type Matcher } from './match'
 
 export interface Rule {

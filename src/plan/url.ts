@@ -1,4 +1,4 @@
-import { encodePath } from './paths'
+import { encodePath } from './viewer-urls'
 
 /**
  * The address viewers use for what was deployed: `https://<host>/<prefix>/`, or `https://<host>/`

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { Platform } from './platform'
-import { InputError } from '../config/errors'
+import { InputError } from '../config/input-error'
 import { Redactor } from './redact'
 
 /**

@@ -1,5 +1,5 @@
 import type { Platform } from './platform'
-import { InputError } from '../config/errors'
+import { InputError } from '../config/input-error'
 import { Redactor } from './redact'
 
 type Write = (line: string) => void

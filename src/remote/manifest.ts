@@ -9,7 +9,7 @@ import {
   type Manifest
 } from '../plan/manifest'
 import { isAccessDenied } from '../aws/explain'
-import { describeCause } from '../errors'
+import { describeCause } from '../aws/step-error'
 import { sendTimed } from './server-time'
 import { conditionalPut, type Condition } from './conditional'
 

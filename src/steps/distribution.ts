@@ -3,7 +3,7 @@ import type { DeployDeps } from './context'
 import { readOrigins, type DistributionOrigins } from '../aws/distribution'
 import { originPrefixFor } from '../plan/origin'
 import { siteUrl } from '../plan/url'
-import { describeCause, StepError } from '../errors'
+import { describeCause, StepError } from '../aws/step-error'
 
 /** What a deploy knows of one distribution. */
 export interface DistributionView {

@@ -4,10 +4,11 @@ import type { DeployDeps, DeployResult, InvalidationTarget } from './context'
 import { createInvalidation, waitForInvalidation } from '../aws/invalidate'
 import { isTransientAwsError, retryFor } from '../aws/retry'
 import { callerReference } from '../plan/caller-reference'
+import { ciRun } from '../platform/ci-run'
 import { describeCost } from '../plan/cost'
 import { invalidationKeys, invalidationPaths } from '../plan/invalidation'
 import type { RemoteObject, SyncPlan } from '../plan/types'
-import { attempt, describeCause } from '../errors'
+import { attempt, describeCause } from '../aws/step-error'
 import type { DistributionView } from './distribution'
 import type { WriteGuard } from './write'
 
@@ -67,7 +68,7 @@ export async function invalidate(
       for (const { distributionId, paths, cost } of targets) {
         guard.check()
         result.changedAnything = true
-        const reference = callerReference(deps.env, distributionId, paths, digest)
+        const reference = callerReference(ciRun(deps.env), distributionId, paths, digest)
         const invalidation = await attempt(
           {
             what: `Failed to create invalidation for distribution ${distributionId}`,

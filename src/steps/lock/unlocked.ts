@@ -2,8 +2,8 @@ import type { DeployConfig } from '../../config/config'
 import type { DeployDeps } from '../context'
 import { serializeManifest, type Manifest } from '../../plan/manifest'
 import { writeManifest } from '../../remote/manifest'
-import { deleteKeys } from '../../aws/delete'
-import { attempt } from '../../errors'
+import { deleteInBatches } from '../../aws/delete-batches'
+import { attempt } from '../../aws/step-error'
 import { CancelledError } from './errors'
 import { lockOperation, where } from './describe'
 import type { StateKeeper } from './holder'
@@ -83,7 +83,9 @@ export class Unlocked implements StateKeeper {
         's3:DeleteObject',
         this.config.manifestKey
       ),
-      deleteKeys(this.deps.control ?? this.deps.s3, this.config.bucket, [this.config.manifestKey])
+      deleteInBatches(this.deps.control ?? this.deps.s3, this.config.bucket, [
+        this.config.manifestKey
+      ])
     )
   }
 }

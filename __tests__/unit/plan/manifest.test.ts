@@ -1,0 +1,283 @@
+import {
+  keyDigest,
+  knownFromManifest,
+  NewerManifestError,
+  nextManifest,
+  parseManifest,
+  serializeManifest,
+  type Manifest,
+  type ManifestEntry
+} from '../../../src/plan/manifest'
+import { sourceFile } from '../../helpers/fixtures'
+
+const md5 = (c: string) => c.repeat(32)
+const byKey = (entries: Record<string, ManifestEntry>) =>
+  new Map(Object.entries(entries).map(([key, e]) => [keyDigest(key), e]))
+
+test('serialize and parse round-trip, keyed by digest, with the ETag only where it is not the MD5', () => {
+  const manifest: Manifest = {
+    entries: byKey({
+      'index.html': { etag: md5('a'), size: 4, md5: md5('a'), headers: 'h1' },
+      'video.mp4': { etag: `${md5('b')}-5`, size: 40_000_000, md5: md5('c'), headers: 'h2' },
+      'a.css': { etag: md5('d'), size: 3, md5: md5('d'), headers: 'h1', removedAt: 1_790_000_000 }
+    }),
+    pending: { E1: ['/a'], E2: [] },
+    lock: { token: 't-1', holder: 'https://ci/job/1', since: '2026-11-26T00:00:00.000Z' }
+  }
+  const text = serializeManifest(manifest)
+  const data = JSON.parse(text)
+  // Rows are in the order of their key digests; headers are numbered as rows first use them.
+  const rows = ['index.html', 'video.mp4', 'a.css'].sort((a, b) =>
+    keyDigest(a) < keyDigest(b) ? -1 : 1
+  )
+  const headersOf: Record<string, string> = { 'index.html': 'h1', 'video.mp4': 'h2', 'a.css': 'h1' }
+  const headerOrder = [...new Set(rows.map(k => headersOf[k]))]
+  const index = Buffer.from(data.headerIndex, 'base64')
+  expect(rows.map((k, row) => [k, headerOrder[index.readUInt32LE(row * 4)]])).toEqual(
+    rows.map(k => [k, headersOf[k]])
+  )
+  expect(data).toMatchObject({
+    version: 2,
+    generator: 's3-cloudfront-deploy',
+    count: 3,
+    headers: headerOrder,
+    pending: { E1: ['/a'] },
+    lock: manifest.lock
+  })
+  expect(Object.values(data.etags)).toEqual([`${md5('b')}-5`])
+  expect(Object.values(data.removed)).toEqual([1_790_000_000])
+  const back = parseManifest(text)
+  expect(back.entries).toEqual(manifest.entries)
+  expect(back.pending).toEqual({ E1: ['/a'] })
+  expect(back.lock).toEqual(manifest.lock)
+  expect(serializeManifest(back)).toBe(text)
+})
+
+test('it names no file: no key or folder name appears in it', () => {
+  const keys = ['secret-drafts/unreleased-product.html', 'about/index.html', 'café/menu.html']
+  const entries: Record<string, ManifestEntry> = {}
+  for (const [i, key] of keys.entries())
+    entries[key] = { etag: md5(String(i)), size: i, md5: md5(String(i)), headers: 'h' }
+  const text = serializeManifest({ entries: byKey(entries), pending: {} })
+  for (const word of ['secret', 'drafts', 'unreleased', 'about', 'index', 'caf', 'menu'])
+    expect(text).not.toContain(word)
+})
+
+test('about 53 bytes a file before gzip', () => {
+  const entries: Record<string, ManifestEntry> = {}
+  for (let i = 0; i < 1000; i++) {
+    const hash = i.toString(16).padStart(32, '0')
+    entries[`posts/post-${i}/index.html`] = { etag: hash, size: 1000 + i, md5: hash, headers: 'h' }
+  }
+  const text = serializeManifest({ entries: byKey(entries), pending: {} })
+  expect(text.length / 1000).toBeLessThan(60)
+  expect(parseManifest(text).entries.size).toBe(1000)
+})
+
+test('format 1 (keys in clear) is read as it is, and written back as format 2', () => {
+  const v1 = JSON.stringify({
+    version: 1,
+    generator: 's3-cloudfront-deploy',
+    headers: ['h1'],
+    objects: {
+      'index.html': [md5('a'), 4, 0],
+      'video.mp4': [`${md5('b')}-5`, 40, 0, md5('c')]
+    },
+    pending: { E1: ['/x'] }
+  })
+  const read = parseManifest(v1)
+  expect(read.entries.get(keyDigest('index.html'))).toEqual({
+    etag: md5('a'),
+    size: 4,
+    md5: md5('a'),
+    headers: 'h1'
+  })
+  expect(read.entries.get(keyDigest('video.mp4'))?.md5).toBe(md5('c'))
+  expect(read.pending).toEqual({ E1: ['/x'] })
+  const upgraded = serializeManifest(read)
+  expect(JSON.parse(upgraded).version).toBe(2)
+  expect(upgraded).not.toContain('index.html')
+})
+
+test('a later format is refused (overwriting it could drop what we do not understand); malformed ones throw', () => {
+  expect(() => parseManifest('{"version":3}')).toThrow(NewerManifestError)
+  expect(() => parseManifest('{"version":2,"count":1,"headers":[],"keys":""}')).toThrow(
+    'malformed column keys'
+  )
+  expect(() => parseManifest('{"version":1,"headers":[],"objects":{"a":["x",1,3]}}')).toThrow(
+    'bad entry for a'
+  )
+  expect(() => parseManifest('{"version":0}')).toThrow('not a state object of this action')
+  expect(() => parseManifest('not json')).toThrow()
+})
+
+test('an entry is trusted only while the listing shows its ETag and size', () => {
+  const entry = { etag: md5('a'), size: 4, md5: md5('a'), headers: 'h' }
+  expect(knownFromManifest(entry, { key: 'k', etag: md5('a'), size: 4 })).toEqual({
+    md5: md5('a'),
+    headers: 'h'
+  })
+  expect(knownFromManifest(entry, { key: 'k', etag: md5('b'), size: 4 })).toBeUndefined()
+  expect(knownFromManifest(entry, { key: 'k', etag: md5('a'), size: 5 })).toBeUndefined()
+  expect(knownFromManifest(undefined, { key: 'k', etag: md5('a'), size: 4 })).toBeUndefined()
+})
+
+test('nextManifest: written and unchanged files, still-valid entries kept, deleted dropped, lock not carried', () => {
+  const previous: Manifest = {
+    entries: byKey({
+      'draft.md': { etag: md5('d'), size: 1, md5: md5('d'), headers: 'h' },
+      'gone.css': { etag: md5('g'), size: 1, md5: md5('g'), headers: 'h' },
+      'stale.js': { etag: md5('s'), size: 1, md5: md5('s'), headers: 'h' }
+    }),
+    pending: { E1: ['/x'] },
+    lock: { token: 't', holder: 'h', since: 's' }
+  }
+  const remote = new Map(
+    [
+      { key: 'p/draft.md', etag: md5('d'), size: 1 },
+      { key: 'p/gone.css', etag: md5('g'), size: 1 },
+      { key: 'p/stale.js', etag: md5('9'), size: 1 },
+      { key: 'p/same.css', etag: md5('e'), size: 10 }
+    ].map(o => [o.key, o])
+  )
+  const same = sourceFile('p/same.css', md5('e'))
+  const big = sourceFile('p/big.mp4', md5('f'), 40)
+  const next = nextManifest({
+    previous,
+    prefix: 'p/',
+    remote,
+    unchanged: [same],
+    written: [{ file: big, etag: `${md5('1')}-5` }],
+    deleted: ['p/gone.css'],
+    kept: [],
+    pending: {}
+  })
+  expect([...next.entries.keys()].sort()).toEqual(
+    ['big.mp4', 'draft.md', 'same.css'].map(keyDigest).sort()
+  )
+  expect(next.entries.get(keyDigest('big.mp4'))).toEqual({
+    etag: `${md5('1')}-5`,
+    size: 40,
+    md5: md5('f'),
+    headers: big.headersDigest
+  })
+  expect(next.pending).toEqual({})
+  expect(next.lock).toBeUndefined()
+})
+
+describe('removed assets kept for keep-removed-assets', () => {
+  const remote = new Map(
+    [
+      { key: 'index.html', etag: md5('1'), size: 4 },
+      { key: 'assets/old.js', etag: md5('2'), size: 20 },
+      { key: 'assets/older.js', etag: md5('3'), size: 30 },
+      { key: 'assets/foreign.js', etag: `${md5('4')}-3`, size: 40 },
+      { key: 'assets/back.js', etag: md5('5'), size: 50 }
+    ].map(o => [o.key, o])
+  )
+  const entry = (c: string, size: number, extra: Partial<ManifestEntry> = {}): ManifestEntry => ({
+    etag: md5(c),
+    size,
+    md5: md5(c),
+    headers: 'h',
+    ...extra
+  })
+  const previous: Manifest = {
+    entries: byKey({
+      'index.html': entry('1', 4),
+      'assets/old.js': entry('2', 20),
+      'assets/older.js': entry('3', 30, { removedAt: 1_000 }),
+      'assets/back.js': entry('5', 50, { removedAt: 1_000 })
+    }),
+    pending: {}
+  }
+  const next = nextManifest({
+    previous,
+    prefix: '',
+    remote,
+    unchanged: [sourceFile('index.html', md5('1'), 4), sourceFile('assets/back.js', md5('5'), 50)],
+    written: [],
+    deleted: [],
+    kept: [
+      { key: 'assets/old.js', removedAt: 2_000, until: 3_000 },
+      { key: 'assets/older.js', removedAt: 1_000, until: 2_000 },
+      { key: 'assets/foreign.js', removedAt: 2_000, until: 3_000 }
+    ],
+    pending: {}
+  })
+  const get = (key: string) => next.entries.get(keyDigest(key))
+
+  test('the first deploy without a file records when it left; later ones keep that time', () => {
+    expect(get('assets/old.js')).toEqual(entry('2', 20, { removedAt: 2_000 }))
+    expect(get('assets/older.js')).toEqual(entry('3', 30, { removedAt: 1_000 }))
+  })
+
+  test('a file that came back loses its clock', () => {
+    expect(get('assets/back.js')?.removedAt).toBeUndefined()
+  })
+
+  test('an object the state object did not know gets an entry for its clock, which vouches for nothing', () => {
+    const foreign = get('assets/foreign.js')!
+    expect(foreign).toMatchObject({ etag: `${md5('4')}-3`, size: 40, removedAt: 2_000 })
+    const object = remote.get('assets/foreign.js')!
+    expect(knownFromManifest(foreign, object)).toBeUndefined()
+    expect(knownFromManifest(get('assets/old.js'), remote.get('assets/old.js')!)).toEqual({
+      md5: md5('2'),
+      headers: 'h'
+    })
+  })
+
+  test('clocks survive serialization; an unchanged state serializes to the same text', () => {
+    const text = serializeManifest(next)
+    const back = parseManifest(text)
+    expect(back.entries).toEqual(next.entries)
+    expect(Object.values(JSON.parse(text).removed).sort()).toEqual([1_000, 2_000, 2_000])
+    // Carried forward by a deploy that keeps them again (or that failed: kept []), unchanged.
+    const again = nextManifest({
+      previous: back,
+      prefix: '',
+      remote,
+      unchanged: [
+        sourceFile('index.html', md5('1'), 4),
+        sourceFile('assets/back.js', md5('5'), 50)
+      ],
+      written: [],
+      deleted: [],
+      kept: [],
+      pending: {}
+    })
+    expect(serializeManifest(again)).toBe(text)
+  })
+
+  test('a deleted asset leaves no entry', () => {
+    const after = nextManifest({
+      previous: parseManifest(serializeManifest(next)),
+      prefix: '',
+      remote,
+      unchanged: [],
+      written: [],
+      deleted: ['assets/older.js'],
+      kept: [],
+      pending: {}
+    })
+    expect(after.entries.has(keyDigest('assets/older.js'))).toBe(false)
+    expect(after.entries.get(keyDigest('assets/old.js'))?.removedAt).toBe(2_000)
+  })
+})
+
+test('what this version writes is what serializing its parse gives, byte for byte (so it is compared as read)', () => {
+  const entries: Record<string, ManifestEntry> = {}
+  for (let i = 0; i < 50; i++) {
+    const hash = i.toString(16).padStart(32, '0')
+    entries[`f${i}`] = {
+      etag: i % 7 ? hash : `${hash}-2`,
+      size: i,
+      md5: hash,
+      headers: `h${i % 3}`,
+      ...(i % 5 ? {} : { removedAt: 1_790_000_000 + i })
+    }
+  }
+  const text = serializeManifest({ entries: byKey(entries), pending: { E1: ['/a', '/b'] } })
+  expect(text.startsWith('{"version":2,')).toBe(true)
+  expect(serializeManifest(parseManifest(text))).toBe(text)
+})

@@ -1,0 +1,2 @@
+// Types for check-dist.cjs.
+export function staleDist(root: string): string | undefined
