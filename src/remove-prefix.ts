@@ -1,7 +1,7 @@
 import type { DeployConfig } from './config/config'
 import { InputError } from './config/input-error'
 import { describePaths, describePlan } from './plan/describe'
-import { nextManifest, pendingWith } from './plan/manifest'
+import { nextManifest, pendingWith } from './plan/state-update'
 import type { SyncPlan } from './plan/types'
 import { prefixWildcard } from './plan/url'
 import { systemClock, type DeployDeps, type DeployResult } from './steps/context'

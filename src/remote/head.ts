@@ -2,7 +2,7 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { headersDigest, headersFromHead } from '../plan/headers'
 import type { KnownState, RemoteObject, SourceFile } from '../plan/types'
 import { knownFromListing } from '../plan/diff'
-import { MD5_METADATA } from './upload'
+import { MD5_METADATA } from '../aws/upload'
 
 /**
  * What HEAD tells about an object the manifest does not vouch for: its content MD5 (the listing,
