@@ -110,10 +110,12 @@ test('a long upload prints its progress at an interval, not a line per file', as
     deps({ progressIntervalMs: 20 }),
     emptyResult(false)
   )
-  await new Promise(r => setTimeout(r, 70))
+  // Held until two progress lines were printed (bounded: 10 s), however slow the machine.
+  const printed = () => log.lines.filter(l => l.startsWith('Progress: '))
+  for (let i = 0; i < 500 && printed().length < 2; i++) await new Promise(r => setTimeout(r, 20))
   release()
   await run
-  const lines = log.lines.filter(l => l.startsWith('Progress: '))
+  const lines = printed()
   expect(lines.length).toBeGreaterThanOrEqual(2)
   expect(lines[0]).toMatch(/^Progress: 2\/4 files, \d+ B\/\d+ B \(\d+%\)$/)
 })
