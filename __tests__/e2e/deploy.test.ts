@@ -127,7 +127,7 @@ describe('GitHub way (INPUT_* variables, GITHUB_OUTPUT)', () => {
     })
     expect(await listObjects(moto.endpoint, bucket)).toEqual(before)
     expect(await listInvalidations(moto.endpoint, distribution)).toHaveLength(1)
-  })
+  }, 150_000)
 
   test('an edit that keeps the size is found, uploaded and invalidated', async () => {
     const site = await makeSite({ 'index.html': '<p>version A</p>', 'css/a.css': 'a{color:red}' })
