@@ -2,13 +2,15 @@ import { mockClient } from 'aws-sdk-client-mock'
 import {
   AccessDeniedException,
   CloudFrontKeyValueStoreClient,
-  PutKeyCommand
+  PutKeyCommand,
+  UpdateKeysCommand
 } from '@aws-sdk/client-cloudfront-keyvaluestore'
 import {
   createKvsClient,
   describeStore,
   liveRelease,
   ReleaseConflictError,
+  swapRelease,
   switchRelease
 } from '../../src/aws/kvs'
 import { KVS_ARN, startLocalKvs, type LocalKvs } from '../helpers/local-kvs'
@@ -63,6 +65,36 @@ test('a switch after the store changed is refused as a conflict, and changes not
   expect(kvs.data.get('/pr-7/')).toBe('A')
 })
 
+test("a swap goes through another site's switch, and refuses when its own key changed", async () => {
+  const client = createKvsClient({ region: 'us-east-1', credentials })
+  const arn = KVS_ARN
+  expect(await swapRelease(client, { arn, key: '/', from: undefined, to: 'R1' })).toBe(kvs.etag())
+
+  // Another site's deploy writes between this one's read of the ETag and its PutKey.
+  const send = client.send.bind(client)
+  let other = true
+  jest.spyOn(client, 'send').mockImplementation((async (command: unknown) => {
+    if (command instanceof PutKeyCommand && other) {
+      other = false
+      const { etag } = await describeStore(client, arn)
+      await switchRelease(client, { arn, key: '/pr-8/', release: 'P8', etag })
+    }
+    return send(command as never)
+  }) as never)
+  await swapRelease(client, { arn, key: '/', from: 'R1', to: 'R2' })
+  expect(Object.fromEntries(kvs.data)).toEqual({ '/': 'R2', '/pr-8/': 'P8' })
+  const puts = kvs.requests.filter(r => r.operation === 'PutKey').length
+  // R1's, the other site's, this one's refused for the ETag, and its second try.
+  expect(puts).toBe(4)
+
+  // This site's own key moved on (a rollback, another deploy): refused, nothing written.
+  await expect(swapRelease(client, { arn, key: '/', from: 'R1', to: 'R3' })).rejects.toThrow(
+    /release R2 is live there now, not release R1 .*Nothing was switched/
+  )
+  expect(kvs.data.get('/')).toBe('R2')
+  expect(kvs.requests.filter(r => r.operation === 'PutKey').length).toBe(puts)
+})
+
 test('AWS_ENDPOINT_URL serves the KVS client too when it has no endpoint of its own', async () => {
   const global = process.env.AWS_ENDPOINT_URL
   delete process.env[ENV]
@@ -92,6 +124,42 @@ test("why: the service's own rules put the account ID in front of a custom endpo
   expect(real.properties?.authSchemes).toEqual([
     { name: 'sigv4a', signingName: 'cloudfront-keyvaluestore', signingRegionSet: ['*'] }
   ])
+})
+
+test('the local KVS applies UpdateKeys all or nothing, under If-Match, as the API reference says', async () => {
+  const client = createKvsClient({ region: 'us-east-1', credentials })
+  const { etag } = await describeStore(client, KVS_ARN)
+  const out = await client.send(
+    new UpdateKeysCommand({
+      KvsARN: KVS_ARN,
+      IfMatch: etag,
+      Puts: [
+        { Key: '/', Value: 'R1' },
+        { Key: '/pr-7/', Value: 'P1' }
+      ]
+    })
+  )
+  expect([out.ItemCount, out.ETag]).toEqual([2, kvs.etag()])
+
+  // One value over 1 KB: nothing of the batch is applied.
+  const tooBig = client.send(
+    new UpdateKeysCommand({
+      KvsARN: KVS_ARN,
+      IfMatch: out.ETag,
+      Puts: [
+        { Key: '/', Value: 'R2' },
+        { Key: '/big/', Value: 'x'.repeat(1025) }
+      ],
+      Deletes: [{ Key: '/pr-7/' }]
+    })
+  )
+  await expect(tooBig).rejects.toMatchObject({ name: 'ValidationException' })
+  // A stale ETag: refused as a conflict.
+  const stale = client.send(
+    new UpdateKeysCommand({ KvsARN: KVS_ARN, IfMatch: etag, Deletes: [{ Key: '/' }] })
+  )
+  await expect(stale).rejects.toMatchObject({ name: 'ConflictException' })
+  expect(Object.fromEntries(kvs.data)).toEqual({ '/': 'R1', '/pr-7/': 'P1' })
 })
 
 test('the local KVS refuses a request that is not SigV4A-signed', async () => {

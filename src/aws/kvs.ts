@@ -130,3 +130,34 @@ export async function switchRelease(
     return attempt(operation(arn, what, 'PutKey'), Promise.reject(err))
   }
 }
+
+/** Tries of a compare-and-swap: other sites' switches in the same store change its ETag. */
+const SWAP_ATTEMPTS = 5
+
+/**
+ * Switches the site at `key` from release `from` (undefined: no live release yet) to `to`, only
+ * if `from` is still live: the store's ETag covers every key, so a write to another site's key
+ * (a preview deployed at the same time) also refuses a PutKey; then the ETag and the key are
+ * read again, and the switch is tried again while the key still holds `from`. A key that changed
+ * is refused with ReleaseConflictError, naming what is live now. Returns the store's new ETag.
+ */
+export async function swapRelease(
+  client: CloudFrontKeyValueStoreClient,
+  target: { arn: string; key: string; from: string | undefined; to: string }
+): Promise<string> {
+  const { arn, key, from, to } = target
+  for (let attempt = 1; ; attempt++) {
+    const { etag } = await describeStore(client, arn)
+    const live = await liveRelease(client, arn, key)
+    if (live !== from) {
+      throw new ReleaseConflictError(
+        `Not making release ${to} live at '${key}' in the KeyValueStore ${arn}: ${live ? `release ${live}` : 'no release'} is live there now, not ${from ? `release ${from}` : 'none'} as when this deploy began (another deploy or a rollback switched it). Nothing was switched.`
+      )
+    }
+    try {
+      return await switchRelease(client, { arn, key, release: to, etag })
+    } catch (err) {
+      if (!(err instanceof ReleaseConflictError) || attempt >= SWAP_ATTEMPTS) throw err
+    }
+  }
+}
