@@ -331,6 +331,9 @@ describe('Terraform', () => {
 
   test('terraform fmt parses it and finds it formatted', async () => {
     // Fails loudly when terraform is missing: the check must never pass by not running.
+    if (spawnSync('terraform', ['version'], { env: TF_ENV }).error) {
+      throw new Error('These tests need the terraform CLI on PATH (only `terraform fmt` is run).')
+    }
     const { stdout } = await exec('terraform', ['fmt', '-check', '-diff', '-no-color', DIR], {
       env: TF_ENV
     })
