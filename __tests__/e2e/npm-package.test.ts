@@ -22,7 +22,7 @@ beforeAll(async () => {
   packed = await packProject()
 }, 60_000)
 
-test('the tarball holds the bundle, action.yml, README and LICENSE, nothing else', async () => {
+test('the tarball holds the bundle, the release router, action.yml, README and LICENSE, nothing else', async () => {
   const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'))
   expect([packed.name, packed.version]).toEqual(['s3-cloudfront-deploy', pkg.version])
   expect(packed.files).toEqual([
@@ -31,6 +31,7 @@ test('the tarball holds the bundle, action.yml, README and LICENSE, nothing else
     'action.yml',
     'dist/index.js',
     'dist/licenses.txt',
+    'edge/release-router.js',
     'package.json'
   ])
 })
