@@ -30,7 +30,8 @@ module.exports = {
     '^@actions/http-client/lib/(.*)$': '<rootDir>/node_modules/@actions/http-client/lib/$1.js'
   },
   transformIgnorePatterns: ['/node_modules/(?!(@actions|to-fast-properties)/)'],
-  testTimeout: 60000,
+  // Generous: the e2e suites share 2 cores with moto_server, RGW and each other.
+  testTimeout: 120000,
   // The e2e suites each start their own moto_server; two workers suit this 2-core machine.
   maxWorkers: 2
 }

@@ -3,13 +3,17 @@ import type { Platform } from './platform'
 import { cancellableClock, type DeployResult } from './steps/context'
 import { ServerClock } from './remote/server-time'
 import { deploy } from './deploy'
+import { deployRelease } from './deploy-release'
 import { removePrefix } from './remove-prefix'
+import { rollback } from './rollback'
 import { createCloudFrontClient, createS3Client } from './aws/clients'
+import { createKvsClient } from './aws/kvs'
 import { assumeRole } from './aws/credentials'
 
 /**
  * The AWS half of the action, the entry point of its own bundle: credentials, clients, then the
- * deploy (or the removal), with the job's cancellation wired in. main.ts loads it (through
+ * deploy (a release in release mode, a rollback, or the removal), with the job's cancellation
+ * wired in. main.ts loads it (through
  * load-aws-half.ts) only once the inputs are valid, so `--help`, `--version` and every input
  * error are answered without loading the AWS SDK.
  */
@@ -34,13 +38,21 @@ export async function runAwsHalf(
   // S3's clock, read off every answer, times leases and removed assets' periods.
   const serverClock = new ServerClock()
   try {
-    await (config.remove ? removePrefix : deploy)(
+    const run = config.remove
+      ? removePrefix
+      : config.release?.rollback !== undefined
+        ? rollback
+        : config.release
+          ? deployRelease
+          : deploy
+    await run(
       config,
       {
         s3: createS3Client({ ...s3Options, cacheMiddleware: true, serverClock }),
         // Its own small pool: a lease renewal never waits behind uploads.
         control: createS3Client({ ...s3Options, concurrency: 2, serverClock }),
         cloudfront: createCloudFrontClient(clientOptions),
+        ...(config.release ? { kvs: createKvsClient(clientOptions) } : {}),
         log: platform,
         env,
         signal: cancel.signal,

@@ -40,6 +40,7 @@ export function buildOutputs(result: DeployResult): Outputs {
     deleted: String(result.deleted),
     updated: String(result.updated),
     unchanged: String(result.plan?.unchanged.length ?? 0),
+    release: result.release,
     url: result.url
   }
 }

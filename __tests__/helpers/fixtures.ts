@@ -54,6 +54,7 @@ export function baseConfig(source: string, overrides: Partial<DeployConfig> = {}
     lockTimeoutSeconds: 600,
     lock: true,
     lease: DEFAULT_LEASE,
+    release: undefined,
     ...overrides
   }
 }

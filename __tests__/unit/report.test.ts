@@ -28,6 +28,7 @@ describe('outputs', () => {
       deleted: '0',
       updated: '0',
       unchanged: '3',
+      release: '',
       url: ''
     })
   })
@@ -93,7 +94,7 @@ describe('toDotenv', () => {
     }
     result.invalidations = [{ distributionId: 'E1', id: 'I1', status: 'InProgress' }]
     expect(toDotenv(buildOutputs(result))).toBe(
-      'INVALIDATION_ID=I1\nINVALIDATION_STATUS=InProgress\nUPLOADED=1\nDELETED=0\nUPDATED=0\nUNCHANGED=0\nURL=\nINVALIDATION_PATHS=["/a%20b"]\n'
+      'INVALIDATION_ID=I1\nINVALIDATION_STATUS=InProgress\nUPLOADED=1\nDELETED=0\nUPDATED=0\nUNCHANGED=0\nRELEASE=\nURL=\nINVALIDATION_PATHS=["/a%20b"]\n'
     )
   })
 

@@ -110,14 +110,16 @@ export async function liveRelease(
  */
 export async function switchRelease(
   client: CloudFrontKeyValueStoreClient,
-  target: { arn: string; key: string; release: string; etag: string }
+  target: { arn: string; key: string; release: string; etag: string },
+  signal?: AbortSignal
 ): Promise<string> {
   const { arn, key, release, etag } = target
   if (!RELEASE_ID.test(release)) throw new Error(`Not a release id: '${release}'`)
   const what = `Failed to make release ${release} live at '${key}' in the KeyValueStore ${arn}`
   try {
     const out = await client.send(
-      new PutKeyCommand({ KvsARN: arn, Key: key, Value: release, IfMatch: etag })
+      new PutKeyCommand({ KvsARN: arn, Key: key, Value: release, IfMatch: etag }),
+      { abortSignal: signal }
     )
     if (!out.ETag) throw new Error(`The KeyValueStore ${arn} answered without an ETag`)
     return out.ETag
@@ -143,7 +145,9 @@ const SWAP_ATTEMPTS = 5
  */
 export async function swapRelease(
   client: CloudFrontKeyValueStoreClient,
-  target: { arn: string; key: string; from: string | undefined; to: string }
+  target: { arn: string; key: string; from: string | undefined; to: string },
+  /** The lease's: a deploy that lost its lock switches nothing. */
+  signal?: AbortSignal
 ): Promise<string> {
   const { arn, key, from, to } = target
   for (let attempt = 1; ; attempt++) {
@@ -155,7 +159,7 @@ export async function swapRelease(
       )
     }
     try {
-      return await switchRelease(client, { arn, key, release: to, etag })
+      return await switchRelease(client, { arn, key, release: to, etag }, signal)
     } catch (err) {
       if (!(err instanceof ReleaseConflictError) || attempt >= SWAP_ATTEMPTS) throw err
     }

@@ -88,18 +88,23 @@ export async function uploadFile(
   )
 }
 
-/** New headers on an unchanged object, in place (CopyObject onto itself, REPLACE). Returns the ETag. */
+/**
+ * The file's headers on an object of the same content, server-side: in place (CopyObject onto
+ * itself, REPLACE), or, in release mode, from the live release's copy at `from`. No byte goes
+ * through the runner. Returns the ETag.
+ */
 export async function updateHeaders(
   s3: S3Client,
   bucket: string,
   file: SourceFile,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  from: string = file.key
 ): Promise<string> {
   if (file.size > MAX_COPY_SIZE) return uploadFile(s3, bucket, file, undefined, signal)
   const result = await s3.send(
     new CopyObjectCommand({
       ...objectParams(bucket, file),
-      CopySource: `${bucket}/${file.key.split('/').map(encodeURIComponent).join('/')}`,
+      CopySource: `${bucket}/${from.split('/').map(encodeURIComponent).join('/')}`,
       MetadataDirective: 'REPLACE'
     }),
     { abortSignal: signal }

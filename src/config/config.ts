@@ -10,6 +10,7 @@ import type { HeaderRules } from '../plan/headers'
 import type { ObjectSettings } from '../plan/types'
 import { leaseSettings, MIN_LEASE_SECONDS, type LeaseSettings } from '../plan/lease'
 import { parseBoolean, parseChoice, parseDuration, parseInteger } from './parse'
+import { parseReleases, type ReleaseConfig } from './releases'
 import { parseDistributionIds, parsePaths } from './cloudfront'
 import {
   checkKeyLength,
@@ -65,6 +66,8 @@ export interface DeployConfig {
   /** False: deploy without a lock, for a store that does not honour conditional writes. */
   lock: boolean
   lease: LeaseSettings
+  /** Release mode, or a rollback; undefined: a deploy as without it. */
+  release: ReleaseConfig | undefined
 }
 
 export interface RoleConfig {
@@ -161,7 +164,8 @@ export function parseConfig(
     lock: parseBoolean('lock', get('lock')),
     lease: leaseSettings(
       parseInteger('lock-lease', get('lock-lease'), MIN_LEASE_SECONDS, 15 * 60) * 1000
-    )
+    ),
+    release: parseReleases(raw, get)
   }
 }
 

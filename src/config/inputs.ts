@@ -196,6 +196,39 @@ export const INPUTS = [
       "Instead of deploying, remove everything under `prefix` and invalidate it: a [preview's teardown](docs/previews.md). Needs a prefix where this action has deployed; `source` is not needed."
   },
   {
+    name: 'releases',
+    kind: 'boolean',
+    default: 'false',
+    description:
+      '[Release mode](docs/release-mode.md): each deploy writes a complete release under `<prefix>_releases/<id>/`, copying unchanged files server-side, and makes it live with one write to the `key-value-store`, which the release router (a CloudFront Function) reads: no mixed builds, no invalidation. Off: every deploy is as without it.'
+  },
+  {
+    name: 'key-value-store',
+    kind: 'string',
+    default: '',
+    placeholder: 'ARN',
+    unset: 'none (needed by `releases` and `rollback`)',
+    description:
+      'ARN of the CloudFront KeyValueStore that the [release router](docs/release-mode.md#the-function) reads, e.g. `arn:aws:cloudfront::123456789012:key-value-store/9e3a4c1d-…`.'
+  },
+  {
+    name: 'keep-releases',
+    kind: 'integer',
+    default: '5',
+    placeholder: 'N',
+    description:
+      'Release mode: how many releases to keep (2–100). Older ones are deleted after the switch; the live one and the one live before it never are.'
+  },
+  {
+    name: 'rollback',
+    kind: 'string',
+    default: '',
+    placeholder: 'previous|ID',
+    unset: 'none',
+    description:
+      '`previous`, or a release id: make that release live again with one write to the `key-value-store`, without uploading or invalidating anything; `source` is not needed. A release that is no longer in the bucket is refused before anything changes.'
+  },
+  {
     name: 'max-deletes',
     kind: 'integer',
     default: '256',
@@ -352,6 +385,11 @@ export const OUTPUTS = [
       'Number of objects whose headers were updated in place, content unchanged (in a dry run: that would be).'
   },
   { name: 'unchanged', description: 'Number of files already up to date.' },
+  {
+    name: 'release',
+    description:
+      'Release mode: the id of the release made live (by a deploy or a rollback); empty otherwise.'
+  },
   {
     name: 'url',
     description:

@@ -32,12 +32,24 @@ export interface LockRecord {
   leaseMs?: number
 }
 
+/**
+ * Release mode: the releases that went live, newest first (the first is live, the second is what
+ * `rollback: previous` restores). A release folder not here never went live.
+ */
+export interface ReleaseRecord {
+  history: string[]
+}
+
 export interface Manifest {
-  /** Keyed by `keyDigest(key relative to the prefix)`. */
+  /**
+   * Keyed by `keyDigest(key relative to the prefix)`; in release mode, relative to the live
+   * release's folder: the same digest for a file in every release.
+   */
   entries: Map<string, ManifestEntry>
   /** Distribution ID → paths still to invalidate. */
   pending: Record<string, string[]>
   lock?: LockRecord
+  release?: ReleaseRecord
 }
 
 export const MANIFEST_VERSION = 2
@@ -117,6 +129,7 @@ export function serializeManifest(manifest: Manifest): string {
     etags,
     removed,
     pending,
+    ...(manifest.release ? { release: manifest.release } : {}),
     ...(manifest.lock ? { lock: manifest.lock } : {})
   })
 }
@@ -177,9 +190,17 @@ export function parseManifest(text: string): Manifest {
     entries.set(digest, entry)
   }
   const manifest: Manifest = { entries, pending: parsePending(data.pending) }
+  const release = parseRelease(data.release)
+  if (release) manifest.release = release
   const lock = parseLock(data.lock)
   if (lock) manifest.lock = lock
   return manifest
+}
+
+function parseRelease(value: unknown): ReleaseRecord | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const { history } = value as Record<string, unknown>
+  return isStringArray(history) ? { history } : undefined
 }
 
 function parseVersion1(data: Record<string, unknown>): Manifest {

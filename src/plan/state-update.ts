@@ -48,7 +48,7 @@ export function entryFor(
  * entry with `removedAt` for every removed asset kept for a while, still-valid entries of objects
  * outside the sync's scope (with their clocks, if any), and the pending invalidations that
  * remain. A file in the build gets a fresh entry: a file that came back loses its clock. The lock
- * is not carried over: whoever writes it decides.
+ * is not carried over: whoever writes it decides; the live release is.
  */
 export function nextManifest(args: {
   previous: Manifest
@@ -91,7 +91,11 @@ export function nextManifest(args: {
     })
   for (const file of args.unchanged) record(file, (args.remote.get(file.key) as RemoteObject).etag)
   for (const { file, etag } of args.written) record(file, etag)
-  return { entries, pending: args.pending }
+  return {
+    entries,
+    pending: args.pending,
+    ...(args.previous.release ? { release: args.previous.release } : {})
+  }
 }
 
 /** The same state without the entries of `keys` (full keys): it vouches for none of them. */

@@ -10,6 +10,8 @@ export interface CiRun {
   attempt: string | undefined
   /** The step within the job (GitHub's GITHUB_ACTION), so two deploy steps of one job differ. */
   step: string
+  /** The commit being deployed, when the CI says (release ids carry its first 7 characters). */
+  commit: string | undefined
 }
 
 export function ciRun(env: NodeJS.ProcessEnv): CiRun {
@@ -20,7 +22,8 @@ export function ciRun(env: NodeJS.ProcessEnv): CiRun {
       : env.CI_JOB_ID
         ? `gl-${env.CI_JOB_ID}`
         : undefined,
-    step: env.GITHUB_ACTION ?? ''
+    step: env.GITHUB_ACTION ?? '',
+    commit: env.GITHUB_SHA ?? env.CI_COMMIT_SHA
   }
 }
 

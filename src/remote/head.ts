@@ -14,7 +14,8 @@ export async function headObject(
   file: SourceFile,
   object: RemoteObject
 ): Promise<KnownState> {
-  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: file.key }))
+  // The object's own key: in release mode it is the live release's, not the file's new one.
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: object.key }))
   const fromListing = knownFromListing(file, object)
   const md5 =
     fromListing.md5 === file.md5 ? file.md5 : (head.Metadata?.[MD5_METADATA] ?? fromListing.md5)

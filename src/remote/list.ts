@@ -25,3 +25,18 @@ export async function listRemote(
   }
   return objects
 }
+
+/** The names of the folders right under `prefix` (one ListObjectsV2 request per 1,000). */
+export async function listFolders(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const names: string[] = []
+  const pages = paginateListObjectsV2(
+    { client: s3, pageSize: 1000 },
+    { Bucket: bucket, Prefix: prefix, Delimiter: '/' }
+  )
+  for await (const page of pages) {
+    for (const p of page.CommonPrefixes ?? []) {
+      if (p.Prefix) names.push(p.Prefix.slice(prefix.length, -1))
+    }
+  }
+  return names
+}

@@ -3,7 +3,7 @@ import { InputError } from '../config/input-error'
 import { serverNow, type DeployDeps } from './context'
 import { scanSource, type ScanResult } from '../local/scan'
 import { listRemote } from '../remote/list'
-import { readManifest, type StateObject } from '../remote/manifest'
+import { readManifest, type ReadManifest, type StateObject } from '../remote/manifest'
 import { headObject } from '../remote/head'
 import { planSync } from '../plan/diff'
 import { keepRemoved } from '../plan/retention'
@@ -44,6 +44,30 @@ export interface Comparison extends BucketState {
 }
 
 /**
+ * What a deploy compares the source with, and under which keys. As it has always been: the
+ * prefix as it is. In release mode: the live release's folder (or, for the first release, the
+ * site deployed without release mode), each object shown under the key its file gets in the new
+ * release, so the plan is the same plan: what to upload, and what to copy.
+ */
+export interface BucketView {
+  /** The prefix listed. */
+  listPrefix: string
+  /** The key the source's files get: `<keyPrefix><path in the source>`. */
+  keyPrefix: string
+  /** The key a listed object stands for among the source's, or undefined to leave it out. */
+  rekey: (key: string) => string | undefined
+}
+
+/** The prefix as it is: the sync's own view, the action's objects left out. */
+export function siteView(config: DeployConfig): BucketView {
+  return {
+    listPrefix: config.prefix,
+    keyPrefix: config.prefix,
+    rekey: key => (key === config.manifestKey || key === config.lockKey ? undefined : key)
+  }
+}
+
+/**
  * Source and bucket side by side: walk and hash the source (once: a re-plan after waiting for
  * the lock reuses `scanned`) while reading the state object and listing the bucket, then HEAD
  * only the objects the state object does not vouch for (none in a steady state), and plan.
@@ -52,11 +76,12 @@ export interface Comparison extends BucketState {
 export async function compare(
   config: DeployConfig,
   deps: DeployDeps,
-  scanned: ScanResult | undefined
+  scanned: ScanResult | undefined,
+  view: BucketView = siteView(config)
 ): Promise<Comparison> {
   const { log } = deps
   return log.group(
-    `Compare ${config.source} with s3://${config.bucket}/${config.prefix}`,
+    `Compare ${config.source} with s3://${config.bucket}/${view.listPrefix}`,
     async () => {
       const started = Date.now()
       const timed = async <T>(work: Promise<T>): Promise<[T, number]> => [
@@ -64,8 +89,10 @@ export async function compare(
         Date.now() - started
       ]
       const [[scan, scanMs], [bucket, listMs]] = await Promise.all([
-        scanned ? Promise.resolve([scanned, 0] as [ScanResult, number]) : timed(scanLocal(config)),
-        timed(readBucket(config, deps))
+        scanned
+          ? Promise.resolve([scanned, 0] as [ScanResult, number])
+          : timed(scanLocal(config, view.keyPrefix)),
+        timed(readBucket(config, deps, view))
       ])
       if (!scanned) reportScan(config, deps, scan, scanMs)
 
@@ -75,7 +102,7 @@ export async function compare(
       for (const file of scan.files) {
         const object = bucket.remote.get(file.key)
         if (!object) continue
-        const state = knownFromManifest(entryFor(bucket.manifest, config.prefix, file.key), object)
+        const state = knownFromManifest(entryFor(bucket.manifest, view.keyPrefix, file.key), object)
         if (state) known.set(file.key, state)
         else if (bucket.manifestUsable) unknown.push({ file, object })
       }
@@ -83,7 +110,7 @@ export async function compare(
         const state = await attempt(
           bucketOperation(
             config,
-            `Failed to read s3://${config.bucket}/${file.key}`,
+            `Failed to read s3://${config.bucket}/${object.key}`,
             's3:GetObject',
             `arn:aws:s3:::${config.bucket}/${config.prefix}*`
           ),
@@ -99,7 +126,7 @@ export async function compare(
         bucket.remote,
         {
           delete: config.delete,
-          prefix: config.prefix,
+          prefix: view.keyPrefix,
           inScope: config.inScope,
           reserved: new Set([config.manifestKey, config.lockKey])
         },
@@ -108,7 +135,7 @@ export async function compare(
       const plan = keepRemoved(synced, {
         keepSeconds: config.keepRemovedSeconds,
         now: Math.floor(serverNow(deps) / 1000),
-        removedAt: key => entryFor(bucket.manifest, config.prefix, key)?.removedAt
+        removedAt: key => entryFor(bucket.manifest, view.keyPrefix, key)?.removedAt
       })
       // Only what will be uploaded is worth keeping in memory.
       scan.contents.keepOnly(plan.uploads.map(u => u.file.key))
@@ -118,9 +145,9 @@ export async function compare(
 }
 
 /** Walks and hashes the source; refuses what must never be published, or S3 would refuse. */
-async function scanLocal(config: DeployConfig): Promise<ScanResult> {
+async function scanLocal(config: DeployConfig, keyPrefix: string): Promise<ScanResult> {
   const scan = await scanSource(config.source, {
-    prefix: config.prefix,
+    prefix: keyPrefix,
     inScope: config.inScope,
     rules: config.rules,
     settings: config.settings,
@@ -131,7 +158,7 @@ async function scanLocal(config: DeployConfig): Promise<ScanResult> {
     throw new InputError(describeNonUtf8Names(config.source, scan.nonUtf8Names))
   }
   const long = tooLongKeys(scan.files)
-  if (long.length > 0) throw new InputError(describeLongKeys(long, config.prefix))
+  if (long.length > 0) throw new InputError(describeLongKeys(long, keyPrefix))
   const outside = scan.skippedLinks.filter(l => l.kind === 'outside')
   if (outside.length > 0 && config.outsideSymlinks === 'fail') {
     throw new InputError(
@@ -158,42 +185,57 @@ function reportScan(config: DeployConfig, { log }: DeployDeps, scan: ScanResult,
   )
 }
 
-/**
- * Reads the state object, and lists the bucket once S3 has answered that read: the listing then
- * sees every write made before the state object was read, so a plan made from it and taken
- * with a conditional write on that state object's ETag is exactly the bucket's.
- */
-export async function readBucket(config: DeployConfig, deps: DeployDeps): Promise<BucketState> {
-  const { log } = deps
-  const control = deps.control ?? deps.s3
-  const bucketOp = (what: string, permission: string, resource: string) =>
-    bucketOperation(config, what, permission, resource)
-  let answered: () => void = () => undefined
-  const stateRead = new Promise<void>(resolve => (answered = resolve))
-  const [read, listed] = await Promise.all([
-    attempt(
-      bucketOp(
-        `Failed to read the state object s3://${config.bucket}/${config.manifestKey}`,
-        's3:GetObject',
-        `arn:aws:s3:::${config.bucket}/${config.manifestKey}`
-      ),
-      readManifest(control, config.bucket, config.manifestKey, answered).catch(err => {
+/** The state object alone, its errors explained (see readManifest). */
+export function readBucketState(
+  config: DeployConfig,
+  deps: DeployDeps,
+  onHeaders?: () => void
+): Promise<ReadManifest> {
+  return attempt(
+    bucketOperation(
+      config,
+      `Failed to read the state object s3://${config.bucket}/${config.manifestKey}`,
+      's3:GetObject',
+      `arn:aws:s3:::${config.bucket}/${config.manifestKey}`
+    ),
+    readManifest(deps.control ?? deps.s3, config.bucket, config.manifestKey, onHeaders).catch(
+      err => {
         if (err instanceof NewerManifestError) {
           throw new InputError(
             `Input 'manifest-key': ${err.message}. Nothing was changed. (Or set manifest-key to a new name: this version then starts a state object of its own.)`
           )
         }
         throw err
-      })
-    ),
+      }
+    )
+  )
+}
+
+/**
+ * Reads the state object, and lists the bucket once S3 has answered that read: the listing then
+ * sees every write made before the state object was read, so a plan made from it and taken
+ * with a conditional write on that state object's ETag is exactly the bucket's.
+ */
+export async function readBucket(
+  config: DeployConfig,
+  deps: DeployDeps,
+  view: BucketView = siteView(config)
+): Promise<BucketState> {
+  const { log } = deps
+  const bucketOp = (what: string, permission: string, resource: string) =>
+    bucketOperation(config, what, permission, resource)
+  let answered: () => void = () => undefined
+  const stateRead = new Promise<void>(resolve => (answered = resolve))
+  const [read, listed] = await Promise.all([
+    readBucketState(config, deps, answered),
     stateRead.then(() =>
       attempt(
         bucketOp(
-          `Failed to list s3://${config.bucket}/${config.prefix}`,
+          `Failed to list s3://${config.bucket}/${view.listPrefix}`,
           's3:ListBucket',
           `arn:aws:s3:::${config.bucket}`
         ),
-        listRemote(deps.s3, config.bucket, config.prefix)
+        listRemote(deps.s3, config.bucket, view.listPrefix)
       )
     )
   ])
@@ -205,9 +247,11 @@ export async function readBucket(config: DeployConfig, deps: DeployDeps): Promis
     log.info(`State object s3://${config.bucket}/${config.manifestKey}: ${read.note}`)
   }
   // The state object and its lease are the action's own, never part of the site.
-  const remote = new Map(
-    [...listed].filter(([key]) => key !== config.manifestKey && key !== config.lockKey)
-  )
+  const remote = new Map<string, RemoteObject>()
+  for (const [key, object] of listed) {
+    const shown = view.rekey(key)
+    if (shown !== undefined) remote.set(shown, object)
+  }
   return {
     remote,
     manifest: read.manifest,

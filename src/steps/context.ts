@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront'
+import type { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore'
 import type { Logger } from '../platform'
 import type { Invalidation } from '../aws/invalidate'
 import type { SourceFile, SyncPlan } from '../plan/types'
@@ -51,6 +52,8 @@ export interface DeployDeps {
    */
   control?: S3Client
   cloudfront: CloudFrontClient
+  /** Release mode: the KeyValueStore that names the live release. */
+  kvs?: CloudFrontKeyValueStoreClient
   log: Logger
   env: NodeJS.ProcessEnv
   /** Injectable so tests don't wait. */
@@ -92,6 +95,8 @@ export interface DeployResult {
   changedAnything: boolean
   /** Where viewers find what was deployed (the first distribution's domain); '' when unknown. */
   url: string
+  /** Release mode: the release made live; '' otherwise. */
+  release: string
 }
 
 export function emptyResult(dryRun: boolean): DeployResult {
@@ -105,6 +110,7 @@ export function emptyResult(dryRun: boolean): DeployResult {
     invalidations: [],
     written: [],
     changedAnything: false,
-    url: ''
+    url: '',
+    release: ''
   }
 }

@@ -20,8 +20,18 @@ export interface WriteGuard {
 }
 
 /**
- * Uploads new and changed files and updates headers in place, in two waves: every asset is in
- * place before the first page that may link to it. The first failure stops new requests.
+ * Release mode: unchanged files are copied server-side into the new release from where the live
+ * one has them (`from(key)`), and header updates come from there too.
+ */
+export interface ReleaseCopies {
+  from: (key: string) => string
+  unchanged: readonly SourceFile[]
+}
+
+/**
+ * Uploads new and changed files and updates headers in place (or, in release mode, copies the
+ * rest from the live release), in two waves: every asset is in place before the first page that
+ * may link to it. The first failure stops new requests.
  */
 export async function writeObjects(
   config: DeployConfig,
@@ -30,22 +40,26 @@ export async function writeObjects(
   result: DeployResult,
   guard: WriteGuard = { check: () => undefined },
   /** Bytes kept from hashing: uploaded as they are, not read again. */
-  contents?: FileContents
+  contents?: FileContents,
+  copies?: ReleaseCopies
 ) {
   const work = [
-    ...plan.uploads.map(u => ({ file: u.file, headersOnly: false })),
-    ...plan.updates.map(file => ({ file, headersOnly: true }))
+    ...plan.uploads.map(u => ({ file: u.file, headersOnly: false, copy: false })),
+    ...plan.updates.map(file => ({ file, headersOnly: true, copy: false })),
+    ...(copies?.unchanged ?? []).map(file => ({ file, headersOnly: true, copy: true }))
   ]
   if (work.length === 0) return
   const title = [
     plan.uploads.length ? `Upload ${plan.uploads.length} file(s)` : '',
-    plan.updates.length ? `update headers of ${plan.updates.length}` : ''
+    plan.updates.length ? `update headers of ${plan.updates.length}` : '',
+    copies?.unchanged.length ? `copy ${copies.unchanged.length} unchanged` : ''
   ]
     .filter(Boolean)
     .join(', ')
   await log.group(title.charAt(0).toUpperCase() + title.slice(1), async () => {
     const total = plan.uploads.reduce((sum, u) => sum + u.file.size, 0)
     let bytes = 0
+    let copied = 0
     const progress = startProgress(
       'Progress',
       work.length,
@@ -57,24 +71,29 @@ export async function writeObjects(
       config.settings.acl ? 's3:PutObject and s3:PutObjectAcl' : 's3:PutObject',
       config.settings.sse?.startsWith('aws:kms') ? ' (and kms:GenerateDataKey on the key)' : ''
     ].join('')
-    const write = async (file: SourceFile, headersOnly: boolean) => {
+    const write = async (file: SourceFile, headersOnly: boolean, copy: boolean) => {
       guard.check()
       result.changedAnything = true
       const etag = await attempt(
         bucketOperation(
           config,
-          headersOnly
-            ? `Failed to update the headers of s3://${config.bucket}/${file.key}`
-            : `Failed to upload ${file.relPath} to s3://${config.bucket}/${file.key}`,
+          copies
+            ? `Failed to copy s3://${config.bucket}/${copies.from(file.key)} to ${file.key}`
+            : headersOnly
+              ? `Failed to update the headers of s3://${config.bucket}/${file.key}`
+              : `Failed to upload ${file.relPath} to s3://${config.bucket}/${file.key}`,
           headersOnly ? `${permission} and s3:GetObject` : permission,
           `arn:aws:s3:::${config.bucket}/${config.prefix}*`
         ),
         headersOnly
-          ? updateHeaders(s3, config.bucket, file, guard.signal)
+          ? updateHeaders(s3, config.bucket, file, guard.signal, copies?.from(file.key))
           : uploadFile(s3, config.bucket, file, contents?.take(file.key), guard.signal)
       )
       result.written.push({ file, etag })
-      if (headersOnly) {
+      if (copy) {
+        copied++
+        progress.add(0)
+      } else if (headersOnly) {
         result.updated++
         progress.add(0)
       } else {
@@ -86,7 +105,7 @@ export async function writeObjects(
     try {
       for (const pages of [false, true]) {
         const wave = work.filter(w => isPage(w.file.key) === pages)
-        await forEachLimit(wave, config.concurrency, w => write(w.file, w.headersOnly))
+        await forEachLimit(wave, config.concurrency, w => write(w.file, w.headersOnly, w.copy))
       }
     } finally {
       progress.stop()
@@ -95,6 +114,7 @@ export async function writeObjects(
       `Uploaded ${result.uploaded} file(s), ${formatBytes(bytes)} of ${formatBytes(total)}`
     ]
     if (plan.updates.length) parts.push(`updated the headers of ${result.updated}`)
+    if (copies?.unchanged.length) parts.push(`copied ${copied} unchanged server-side`)
     log.info(parts.join('; '))
   })
 }

@@ -124,3 +124,17 @@ test('what this version writes is what serializing its parse gives, byte for byt
   expect(text.startsWith('{"version":2,')).toBe(true)
   expect(serializeManifest(parseManifest(text))).toBe(text)
 })
+
+test('release mode: the releases that went live round-trip, newest first; a malformed record is dropped', () => {
+  const manifest: Manifest = {
+    entries: new Map(),
+    pending: {},
+    release: { history: ['20261205T091500Z-c0ffee1', '20261204T153012Z'] }
+  }
+  const text = serializeManifest(manifest)
+  expect(parseManifest(text).release).toEqual(manifest.release)
+  expect(serializeManifest(parseManifest(text))).toBe(text)
+  const broken = JSON.parse(text)
+  broken.release = { history: 'R1' }
+  expect(parseManifest(JSON.stringify(broken)).release).toBeUndefined()
+})
