@@ -18,9 +18,8 @@ import { serverNow, systemClock, type DeployDeps, type DeployResult } from './st
 import { compare, type BucketView, type Comparison } from './steps/compare'
 import { describeLock } from './steps/lock/describe'
 import { newLockRecord, observeLock, waitForLock } from './steps/lock/observe'
-import { takeOrWait } from './steps/lock/take'
+import { acquire } from './steps/lock/acquire'
 import type { StateKeeper } from './steps/lock/holder'
-import { Unlocked } from './steps/lock/unlocked'
 import { writeObjects } from './steps/write'
 import {
   readReleaseSite,
@@ -106,20 +105,15 @@ export async function deployRelease(
       result.release = site.live
       return
     }
-    if (!config.lock) {
-      holder = await Unlocked.start(config, deps, state.manifest)
-      break
-    }
-    holder = await takeOrWait(
-      config,
-      deps,
-      { ...state.manifest, lock: record },
-      state.stateObject,
-      lock,
+    holder = await acquire(config, deps, {
+      taken: state.manifest,
+      record,
+      read: state.manifest,
+      stateObject: state.stateObject,
+      observed: lock,
       deadline,
-      state.manifest,
       round
-    )
+    })
     if (holder) break
   }
   // Until the switch the live release is what the state object describes; from then on, the new.
@@ -167,9 +161,7 @@ export async function deployRelease(
     await holder.finish(recorded)
     holder = undefined
   } catch (err) {
-    const stoppedBy = holder?.stoppedBy
-    await holder?.releaseAfterFailure(recorded)
-    throw stoppedBy ?? err
+    throw holder ? await holder.releaseAfterFailure(recorded, err) : err
   } finally {
     holder?.stop()
   }

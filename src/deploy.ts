@@ -16,9 +16,8 @@ import { invalidate, planInvalidations, waitForAll } from './steps/invalidation'
 import { CancelledError } from './steps/lock/errors'
 import { describeLock } from './steps/lock/describe'
 import { newLockRecord, observeLock, waitForLock } from './steps/lock/observe'
-import { takeOrWait } from './steps/lock/take'
+import { acquire } from './steps/lock/acquire'
 import type { StateKeeper } from './steps/lock/holder'
-import { Unlocked } from './steps/lock/unlocked'
 import { deleteObjects } from './steps/delete-objects'
 import { writeObjects, type WriteGuard } from './steps/write'
 import { attempt } from './aws/step-error'
@@ -95,20 +94,15 @@ export async function deploy(
       ...withoutEntries(state.manifest, config.prefix, plannedKeys(state)),
       pending: pendingWith(state.manifest.pending, result.targets)
     }
-    if (!config.lock) {
-      holder = await Unlocked.start(config, deps, taken)
-      break
-    }
-    holder = await takeOrWait(
-      config,
-      deps,
-      { ...taken, lock: record },
-      state.stateObject,
-      lock,
+    holder = await acquire(config, deps, {
+      taken,
+      record,
+      read: state.manifest,
+      stateObject: state.stateObject,
+      observed: lock,
       deadline,
-      state.manifest,
       round
-    )
+    })
     if (holder) break
   }
   await applyPlan(config, deps, state, result, holder)
@@ -280,11 +274,10 @@ async function applyPlan(
     await holder?.finish(stateNow(plan.deletes))
     holder = undefined
   } catch (err) {
-    // Release the lock on the way out, recording what was done. Writes aborted because the lock
-    // was lost or the job cancelled fail as such: that is the reason to report.
-    const stoppedBy = holder?.stoppedBy
-    await holder?.releaseAfterFailure(stateNow(plan.deletes.slice(0, result.deleted)))
-    throw stoppedBy ?? err
+    // Release the lock on the way out, recording what was done.
+    throw holder
+      ? await holder.releaseAfterFailure(stateNow(plan.deletes.slice(0, result.deleted)), err)
+      : err
   } finally {
     holder?.stop()
   }

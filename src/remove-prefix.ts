@@ -10,9 +10,8 @@ import { readDistributions, urlOf } from './steps/distribution'
 import { invalidate, waitForAll } from './steps/invalidation'
 import { describeLock } from './steps/lock/describe'
 import { newLockRecord, observeLock, waitForLock } from './steps/lock/observe'
-import { takeOrWait } from './steps/lock/take'
+import { acquire } from './steps/lock/acquire'
 import type { StateKeeper } from './steps/lock/holder'
-import { Unlocked } from './steps/lock/unlocked'
 import { deleteObjects } from './steps/delete-objects'
 import { deleteInBatches } from './aws/delete-batches'
 
@@ -98,21 +97,15 @@ export async function removePrefix(
     }
     // Taking the lock records the wildcard as pending, so a removal cut short still gets it sent.
     const pending = pendingWith(bucket.manifest.pending, result.targets)
-    if (!config.lock) {
-      holder = await Unlocked.start(config, deps, { ...bucket.manifest, pending })
-      break
-    }
-    const locked = { ...bucket.manifest, pending, lock: record }
-    holder = await takeOrWait(
-      config,
-      deps,
-      locked,
-      bucket.stateObject,
-      lock,
+    holder = await acquire(config, deps, {
+      taken: { ...bucket.manifest, pending },
+      record,
+      read: bucket.manifest,
+      stateObject: bucket.stateObject,
+      observed: lock,
       deadline,
-      bucket.manifest,
       round
-    )
+    })
     if (holder) break
   }
   const plan = result.plan as SyncPlan
@@ -125,11 +118,10 @@ export async function removePrefix(
     await holder.deleteState()
     log.info(`Removed ${where}: ${result.deleted} object(s) and the state object.`)
   } catch (err) {
-    const stoppedBy = holder.stoppedBy
     // Release the lock, recording what is left, so a rerun (or a deploy) starts from there.
     const pending = pendingWith(bucket.manifest.pending, result.targets)
     for (const i of result.invalidations) delete pending[i.distributionId]
-    await holder.releaseAfterFailure(
+    throw await holder.releaseAfterFailure(
       nextManifest({
         previous: bucket.manifest,
         prefix: config.prefix,
@@ -139,9 +131,9 @@ export async function removePrefix(
         deleted: plan.deletes.slice(0, result.deleted),
         kept: [],
         pending
-      })
+      }),
+      err
     )
-    throw stoppedBy ?? err
   } finally {
     holder.stop()
   }

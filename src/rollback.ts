@@ -7,9 +7,8 @@ import { systemClock, type DeployDeps, type DeployResult } from './steps/context
 import { readBucketState } from './steps/compare'
 import { describeLock } from './steps/lock/describe'
 import { newLockRecord, observeLock, waitForLock } from './steps/lock/observe'
-import { takeOrWait } from './steps/lock/take'
+import { acquire } from './steps/lock/acquire'
 import type { StateKeeper } from './steps/lock/holder'
-import { Unlocked } from './steps/lock/unlocked'
 import { readReleaseSite, releaseSiteKey, switchTo, type ReleaseSite } from './steps/release'
 
 /**
@@ -70,20 +69,15 @@ export async function rollback(
       await waitForLock(config, deps, lock, deadline)
       continue
     }
-    if (!config.lock) {
-      holder = await Unlocked.start(config, deps, read.manifest)
-      break
-    }
-    holder = await takeOrWait(
-      config,
-      deps,
-      { ...read.manifest, lock: record },
-      read.object,
-      lock,
+    holder = await acquire(config, deps, {
+      taken: read.manifest,
+      record,
+      read: read.manifest,
+      stateObject: read.object,
+      observed: lock,
       deadline,
-      read.manifest,
       round
-    )
+    })
     if (holder) break
   }
   let recorded: Manifest = read.manifest
@@ -98,9 +92,7 @@ export async function rollback(
     await holder.finish(recorded)
     holder = undefined
   } catch (err) {
-    const stoppedBy = holder?.stoppedBy
-    await holder?.releaseAfterFailure(recorded)
-    throw stoppedBy ?? err
+    throw holder ? await holder.releaseAfterFailure(recorded, err) : err
   } finally {
     holder?.stop()
   }

@@ -16,26 +16,11 @@ import {
   MANIFEST
 } from '../helpers/aws'
 import { runGitHub, runGitLab, startGitLab, type StartedRun } from '../helpers/action'
-import {
-  startStandIn,
-  type RequestInfo,
-  type StandIn,
-  type StandInRequest
-} from '../helpers/stand-in'
+import { standInSuite, type RequestInfo, type StandInRequest } from '../helpers/stand-in'
 import { makeSite, writeFiles } from '../helpers/site'
 
 const moto = motoSuite('fencing')
-let standIn: StandIn
-beforeAll(async () => {
-  standIn = await startStandIn(moto.endpoint)
-})
-afterAll(async () => {
-  await standIn?.close()
-})
-beforeEach(() => {
-  for (const mode of Object.keys(standIn.modes)) delete standIn.modes[mode as 'holdMs']
-  standIn.log.length = 0
-})
+const suite = standInSuite(moto)
 
 async function until(what: string, condition: () => boolean, timeoutMs = 60_000) {
   const start = Date.now()
@@ -79,29 +64,29 @@ test('a deploy frozen longer than its lease: the other takes over, and none of t
   const [siteA, siteB] = [await makeSite(a), await makeSite(b)]
   // The first deploy's uploads meet a slow network: held for 30 s, so they are still in flight
   // when it thaws. One whose client gives up meanwhile is dropped, never reaching moto.
-  standIn.modes.holdMs = r =>
+  suite.current.modes.holdMs = r =>
     isFrozens(r) && r.method === 'PUT' && !r.path.includes('.s3-cloudfront-deploy.') ? 30_000 : 0
   let frozen: StartedRun | undefined
   try {
     frozen = await startGitLab({
-      endpoint: standIn.url,
+      endpoint: suite.current.url,
       cwd: siteA,
       inputs: { source: siteA, bucket, delete: 'true', 'lock-lease': '10', concurrency: '4' },
       env: { AWS_ACCESS_KEY_ID: FROZEN_KEY }
     })
     await until('its uploads to be in flight', () =>
-      standIn.log.some(r => isFrozens(r) && r.path.includes('/a/'))
+      suite.current.log.some(r => isFrozens(r) && r.path.includes('/a/'))
     )
     process.kill(frozen.pid, 'SIGSTOP')
 
     const second = await runGitHub({
-      endpoint: standIn.url,
+      endpoint: suite.current.url,
       cwd: siteB,
       inputs: { source: siteB, bucket, delete: 'true' }
     })
     expect(second.code).toBe(0)
     expect(second.stdout).toMatch(/whose lease has expired: that deploy is presumed dead/)
-    const takeover = standIn.log.find(
+    const takeover = suite.current.log.find(
       r =>
         !isFrozens(r) && r.method === 'PUT' && r.path.endsWith(MANIFEST) && !!r.headers['if-match']
     )
@@ -115,15 +100,15 @@ test('a deploy frozen longer than its lease: the other takes over, and none of t
     )
     // Every request the frozen deploy had in flight has had its fate: held ones dropped.
     await until('its held requests to end', () =>
-      standIn.log.filter(isFrozens).every(r => r.doneAt > 0)
+      suite.current.log.filter(isFrozens).every(r => r.doneAt > 0)
     )
-    const late = standIn.log.filter(
+    const late = suite.current.log.filter(
       r => isFrozens(r) && isWrite(r) && (r.forwardedAt ?? 0) >= takeover!.receivedAt
     )
     expect(late.map(r => `${r.method} ${r.path}`)).toEqual([])
-    expect(standIn.log.filter(r => isFrozens(r) && r.outcome === 'dropped').length).toBeGreaterThan(
-      0
-    )
+    expect(
+      suite.current.log.filter(r => isFrozens(r) && r.outcome === 'dropped').length
+    ).toBeGreaterThan(0)
     // The bucket is exactly the second build: the first's files never landed, the old ones went.
     expect(await bucketContents(bucket)).toEqual(b)
   } finally {
@@ -139,17 +124,17 @@ test('a deploy frozen longer than its lease: the other takes over, and none of t
 }, 180_000)
 
 test('cancelled while it waits for the invalidation: it stops waiting, releases the lock, and exits within the runner’s grace', async () => {
-  standIn.modes.invalidationInProgressMs = 120_000
+  suite.current.modes.invalidationInProgressMs = 120_000
   const bucket = await moto.newBucket()
   const distribution = await createDistribution(moto.endpoint)
   const site = await makeSite({ 'index.html': 'home', 'old.css': 'x' })
   const run = await startGitLab({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: site,
     inputs: { source: site, bucket, 'distribution-id': distribution, wait: 'true' }
   })
   await until('the invalidation', () =>
-    standIn.log.some(r => r.method === 'POST' && r.path.endsWith('/invalidation'))
+    suite.current.log.some(r => r.method === 'POST' && r.path.endsWith('/invalidation'))
   )
   await new Promise(r => setTimeout(r, 500))
   const signalled = Date.now()
@@ -169,21 +154,21 @@ test('removed assets’ periods are measured by S3’s clock, not the runner’s
   const bucket = await moto.newBucket()
   const site = await makeSite({ 'index.html': 'v1', 'assets/old.js': 'old' })
   const inputs = { source: site, bucket, delete: 'true', 'keep-removed-assets': '1d' }
-  expect((await runGitLab({ endpoint: standIn.url, cwd: site, inputs })).code).toBe(0)
+  expect((await runGitLab({ endpoint: suite.current.url, cwd: site, inputs })).code).toBe(0)
   // The next build no longer has the chunk: it is kept for a day.
   const next = await makeSite({ 'index.html': 'v2' })
   const kept = await runGitHub({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: next,
     inputs: { ...inputs, source: next }
   })
   expect(kept.code).toBe(0)
   expect((await listObjects(moto.endpoint, bucket)).map(o => o.Key)).toContain('assets/old.js')
   // S3 says two days have passed; the runner's clock says seconds. S3 decides: it goes.
-  standIn.modes.serverClockOffsetMs = 2 * 86400 * 1000
+  suite.current.modes.serverClockOffsetMs = 2 * 86400 * 1000
   await writeFiles(next, { 'index.html': 'v3' })
   const due = await runGitLab({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: next,
     inputs: { ...inputs, source: next }
   })

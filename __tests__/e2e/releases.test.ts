@@ -9,22 +9,14 @@ import { awsEnv, createDistribution, listInvalidations, listObjects } from '../h
 import { runGitHub, runGitLab, startGitLab, type StartedRun } from '../helpers/action'
 import { startLocalEdge, type LocalEdge } from '../helpers/local-edge'
 import { startLocalKvs, type LocalKvs } from '../helpers/local-kvs'
-import { startStandIn, type StandIn } from '../helpers/stand-in'
+import { standInSuite } from '../helpers/stand-in'
 import { makeSite } from '../helpers/site'
 
 const moto = motoSuite('releases')
-let standIn: StandIn
+const suite = standInSuite(moto)
 let kvs: LocalKvs
 let edge: LocalEdge | undefined
-beforeAll(async () => {
-  standIn = await startStandIn(moto.endpoint)
-})
-afterAll(async () => {
-  await standIn?.close()
-})
 beforeEach(async () => {
-  for (const mode of Object.keys(standIn.modes)) delete standIn.modes[mode as 'holdMs']
-  standIn.log.length = 0
   kvs = await startLocalKvs()
 })
 afterEach(async () => {
@@ -82,7 +74,7 @@ const inputs = (source: string, bucket: string, extra: Record<string, string> = 
 })
 
 const siteWrites = () =>
-  standIn.log.filter(
+  suite.current.log.filter(
     r =>
       ['PUT', 'POST', 'DELETE'].includes(r.method) &&
       r.service === 's3' &&
@@ -94,7 +86,7 @@ test('a release goes live whole: every load before the switch is the old build, 
   const distribution = await createDistribution(moto.endpoint)
   const old = await makeSite(build('old'))
   const first = await runGitHub({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: old,
     inputs: inputs(old, bucket, { 'distribution-id': distribution }),
     env: kvsEnv()
@@ -106,10 +98,10 @@ test('a release goes live whole: every load before the switch is the old build, 
   expect(await buildOf('/')).toBe('old')
 
   // The next deploy's writes are slow, so the site is watched for a while as it writes.
-  standIn.modes.holdMs = r => (r.method === 'PUT' && r.path.includes('/_releases/') ? 40 : 0)
+  suite.current.modes.holdMs = r => (r.method === 'PUT' && r.path.includes('/_releases/') ? 40 : 0)
   const next = await makeSite(build('new'))
   const run = runGitLab({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: next,
     inputs: inputs(next, bucket, { 'distribution-id': distribution, concurrency: '4' }),
     env: { ...kvsEnv(), GITHUB_SHA: '5a6717aa1b2c3d4e5f' }
@@ -144,7 +136,7 @@ test('rollback: the previous build comes back at the very next request, with no 
   const bucket = await moto.newBucket()
   const [one, two] = [await makeSite(build('one', 2)), await makeSite(build('two', 2))]
   const r1 = await runGitHub({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: one,
     inputs: inputs(one, bucket),
     env: kvsEnv()
@@ -152,7 +144,7 @@ test('rollback: the previous build comes back at the very next request, with no 
   // A second apart at least: release ids carry the second.
   await new Promise(r => setTimeout(r, 1100))
   const r2 = await runGitLab({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: two,
     inputs: inputs(two, bucket),
     env: kvsEnv()
@@ -161,9 +153,9 @@ test('rollback: the previous build comes back at the very next request, with no 
   await startEdge(bucket)
   expect(await buildOf('/')).toBe('two')
 
-  standIn.log.length = 0
+  suite.current.log.length = 0
   const back = await runGitHub({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: one,
     inputs: { bucket, rollback: 'previous', 'key-value-store': kvs.arn },
     env: kvsEnv()
@@ -175,7 +167,7 @@ test('rollback: the previous build comes back at the very next request, with no 
   expect(siteWrites()).toEqual([])
   // previous again undoes the rollback.
   const again = await runGitLab({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: one,
     inputs: { bucket, rollback: 'previous', 'key-value-store': kvs.arn },
     env: kvsEnv()
@@ -186,7 +178,7 @@ test('rollback: the previous build comes back at the very next request, with no 
   // A release that is not in the bucket is refused before anything changes.
   const etag = kvs.etag()
   const refused = await runGitHub({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: one,
     inputs: { bucket, rollback: '20200101T000000Z-deadbee', 'key-value-store': kvs.arn },
     env: kvsEnv()
@@ -202,7 +194,7 @@ test('a release deploy killed mid-upload leaves the live release untouched and s
   const bucket = await moto.newBucket()
   const live = await makeSite(build('live', 4))
   const r1 = await runGitHub({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: live,
     inputs: inputs(live, bucket, { 'keep-releases': '2' }),
     env: kvsEnv()
@@ -210,19 +202,19 @@ test('a release deploy killed mid-upload leaves the live release untouched and s
   expect(r1.code).toBe(0)
   await startEdge(bucket)
   await new Promise(r => setTimeout(r, 1100))
-  standIn.modes.holdMs = r => (r.method === 'PUT' && r.path.includes('/_releases/') ? 300 : 0)
+  suite.current.modes.holdMs = r => (r.method === 'PUT' && r.path.includes('/_releases/') ? 300 : 0)
   const doomedSite = await makeSite(build('doomed', 30))
   let doomed: StartedRun | undefined
   try {
     doomed = await startGitLab({
-      endpoint: standIn.url,
+      endpoint: suite.current.url,
       cwd: doomedSite,
       inputs: inputs(doomedSite, bucket, { concurrency: '2', 'lock-lease': '10' }),
       env: kvsEnv()
     })
     const started = Date.now()
     const writesItsRelease = () =>
-      standIn.log.some(
+      suite.current.log.some(
         r =>
           r.method === 'PUT' &&
           r.path.includes('/_releases/') &&
@@ -249,10 +241,10 @@ test('a release deploy killed mid-upload leaves the live release untouched and s
   expect((await folders()).size).toBe(2)
 
   // The next deploy waits out the dead one's lease, then retires its half-written release.
-  standIn.modes.holdMs = undefined
+  suite.current.modes.holdMs = undefined
   const after = await makeSite(build('after', 4))
   const r3 = await runGitHub({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: after,
     inputs: inputs(after, bucket, { 'keep-releases': '2' }),
     env: kvsEnv()
@@ -266,15 +258,15 @@ test('a rebuild with nothing changed writes nothing; an input that means nothing
   const bucket = await moto.newBucket()
   const site = await makeSite(build('same', 3))
   const first = await runGitHub({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: site,
     inputs: inputs(site, bucket),
     env: kvsEnv()
   })
   expect(first.code).toBe(0)
-  standIn.log.length = 0
+  suite.current.log.length = 0
   const again = await runGitLab({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: site,
     inputs: inputs(site, bucket),
     env: kvsEnv()
@@ -282,10 +274,10 @@ test('a rebuild with nothing changed writes nothing; an input that means nothing
   expect(again.code).toBe(0)
   expect(again.outputs.RELEASE).toBe(first.outputs.release)
   expect(again.stdout).toContain('is live and holds this very build: nothing to do')
-  expect(standIn.log.filter(r => ['PUT', 'POST', 'DELETE'].includes(r.method))).toEqual([])
+  expect(suite.current.log.filter(r => ['PUT', 'POST', 'DELETE'].includes(r.method))).toEqual([])
 
   const refused = await runGitHub({
-    endpoint: standIn.url,
+    endpoint: suite.current.url,
     cwd: site,
     inputs: inputs(site, bucket, { delete: 'true' }),
     env: kvsEnv()
@@ -294,5 +286,5 @@ test('a rebuild with nothing changed writes nothing; an input that means nothing
   expect(refused.stdout + refused.stderr).toContain(
     "Input 'delete' does not apply with releases: true: each release holds exactly the build"
   )
-  expect(standIn.log.filter(r => ['PUT', 'POST', 'DELETE'].includes(r.method))).toEqual([])
+  expect(suite.current.log.filter(r => ['PUT', 'POST', 'DELETE'].includes(r.method))).toEqual([])
 }, 240_000)

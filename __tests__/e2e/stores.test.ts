@@ -10,21 +10,11 @@ import * as path from 'node:path'
 import { motoSuite } from '../helpers/moto'
 import { aws, createDistribution, downloadAll, LEASE, listObjects, MANIFEST } from '../helpers/aws'
 import { runGitHub, runGitLab } from '../helpers/action'
-import { startStandIn, type RequestInfo, type StandIn } from '../helpers/stand-in'
+import { standInSuite, type RequestInfo } from '../helpers/stand-in'
 import { makeSite, writeFiles } from '../helpers/site'
 
 const moto = motoSuite('stores')
-let standIn: StandIn
-beforeAll(async () => {
-  standIn = await startStandIn(moto.endpoint)
-})
-afterAll(async () => {
-  await standIn?.close()
-})
-beforeEach(() => {
-  for (const mode of Object.keys(standIn.modes)) delete standIn.modes[mode as 'kmsEtags']
-  standIn.log.length = 0
-})
+const suite = standInSuite(moto)
 
 const md5 = (data: string | Buffer) => createHash('md5').update(data).digest('hex')
 const digests = (files: Record<string, string | Buffer>) =>
@@ -59,8 +49,8 @@ describe('SSE-KMS and DSSE-KMS: ETags that are not MD5s', () => {
   ])(
     '%s: a first deploy with a 20 MiB file, a rebuild uploads nothing, an edit uploads one',
     async (_name, extra: Record<string, string>, bucketDefault) => {
-      standIn.modes.kmsEtags = true
-      standIn.modes.contentMd5 = true
+      suite.current.modes.kmsEtags = true
+      suite.current.modes.contentMd5 = true
       const bucket = await moto.newBucket()
       if (bucketDefault) {
         await aws(
@@ -77,25 +67,25 @@ describe('SSE-KMS and DSSE-KMS: ETags that are not MD5s', () => {
       const site = await makeSite(files)
       const inputs = { source: site, bucket, delete: 'true', ...extra }
 
-      const first = await runGitHub({ endpoint: standIn.url, cwd: site, inputs })
+      const first = await runGitHub({ endpoint: suite.current.url, cwd: site, inputs })
       expect(first.stderr).toBe('')
       expect(first.code).toBe(0)
       expect(first.outputs).toMatchObject({ uploaded: '3' })
       expect(await bucketDigests(bucket)).toEqual(digests(files))
       // The stand-in was in the way: the listing it gives shows no MD5 as an ETag.
-      const listed = await aws(standIn.url, 's3api', 'list-objects-v2', '--bucket', bucket)
+      const listed = await aws(suite.current.url, 's3api', 'list-objects-v2', '--bucket', bucket)
       const css = (listed.Contents as { Key: string; ETag: string }[]).find(
         o => o.Key === 'css/site.css'
       )
       expect(css?.ETag.replace(/"/g, '')).not.toBe(md5('body{}'))
 
-      const again = await runGitLab({ endpoint: standIn.url, cwd: site, inputs })
+      const again = await runGitLab({ endpoint: suite.current.url, cwd: site, inputs })
       expect(again.code).toBe(0)
       expect(again.outputs).toMatchObject({ UPLOADED: '0', UPDATED: '0', DELETED: '0' })
 
       files['css/site.css'] = 'body{color:red}'
       await writeFiles(site, { 'css/site.css': files['css/site.css'] })
-      const edit = await runGitHub({ endpoint: standIn.url, cwd: site, inputs })
+      const edit = await runGitHub({ endpoint: suite.current.url, cwd: site, inputs })
       expect(edit.code).toBe(0)
       expect(edit.outputs).toMatchObject({ uploaded: '1', unchanged: '2' })
       expect(await bucketDigests(bucket)).toEqual(digests(files))
@@ -117,17 +107,23 @@ describe('SSE-KMS and DSSE-KMS: ETags that are not MD5s', () => {
   ])(
     'bytes corrupted on the way (%s) are refused by S3, and nothing is deleted',
     async (_name, corrupted, corrupt) => {
-      standIn.modes.kmsEtags = true
-      standIn.modes.contentMd5 = true
+      suite.current.modes.kmsEtags = true
+      suite.current.modes.contentMd5 = true
       const bucket = await moto.newBucket()
       const old = await makeSite({ 'old.html': 'old' })
       expect(
-        (await runGitHub({ endpoint: standIn.url, cwd: old, inputs: { source: old, bucket } })).code
+        (
+          await runGitHub({
+            endpoint: suite.current.url,
+            cwd: old,
+            inputs: { source: old, bucket }
+          })
+        ).code
       ).toBe(0)
-      standIn.modes.corrupt = corrupt
+      suite.current.modes.corrupt = corrupt
       const site = await makeSite(bigSite())
       const run = await runGitLab({
-        endpoint: standIn.url,
+        endpoint: suite.current.url,
         cwd: site,
         inputs: { source: site, bucket, sse: 'aws:kms', delete: 'true' }
       })
@@ -144,11 +140,11 @@ describe('SSE-KMS and DSSE-KMS: ETags that are not MD5s', () => {
 
 describe('a store that does not honour conditional writes', () => {
   test('the deploy is refused before any file of the site is written, naming the lock input', async () => {
-    standIn.modes.ignoreConditions = true
+    suite.current.modes.ignoreConditions = true
     const bucket = await moto.newBucket()
     const site = await makeSite({ 'index.html': 'home', 'app.js': 'x' })
     const run = await runGitHub({
-      endpoint: standIn.url,
+      endpoint: suite.current.url,
       cwd: site,
       inputs: { source: site, bucket }
     })
@@ -157,26 +153,28 @@ describe('a store that does not honour conditional writes', () => {
       'The store does not honour conditional writes: it accepted a write with If-None-Match: * and If-Match that S3 refuses'
     )
     expect(run.stdout).toContain("set the input 'lock' to false")
-    expect(standIn.log.filter(isSiteWrite)).toEqual([])
+    expect(suite.current.log.filter(isSiteWrite)).toEqual([])
     // Nothing of this deploy is left: no site, no state object, no lease.
     expect(await listObjects(moto.endpoint, bucket, { withManifest: true })).toEqual([])
   }, 120_000)
 
   test('with lock: false it deploys, and warns once that it is unlocked', async () => {
-    standIn.modes.ignoreConditions = true
+    suite.current.modes.ignoreConditions = true
     const bucket = await moto.newBucket()
     const files = { 'index.html': 'home', 'app.js': 'x' }
     const site = await makeSite(files)
     const inputs = { source: site, bucket, lock: 'false', delete: 'true' }
-    const run = await runGitLab({ endpoint: standIn.url, cwd: site, inputs })
+    const run = await runGitLab({ endpoint: suite.current.url, cwd: site, inputs })
     expect(run.code).toBe(0)
     const said = `${run.stdout}${run.stderr}`.match(/Deploying without a lock \(lock: false\)/g)
     expect(said).toHaveLength(1)
     expect(await bucketDigests(bucket)).toEqual(digests(files))
     // No lock taken, so no lease and no conditional write at all.
-    expect(standIn.log.filter(r => r.path.endsWith(LEASE))).toEqual([])
-    expect(standIn.log.filter(r => r.headers['if-match'] || r.headers['if-none-match'])).toEqual([])
-    const again = await runGitHub({ endpoint: standIn.url, cwd: site, inputs })
+    expect(suite.current.log.filter(r => r.path.endsWith(LEASE))).toEqual([])
+    expect(
+      suite.current.log.filter(r => r.headers['if-match'] || r.headers['if-none-match'])
+    ).toEqual([])
+    const again = await runGitHub({ endpoint: suite.current.url, cwd: site, inputs })
     expect(again.outputs).toMatchObject({ uploaded: '0', unchanged: '2' })
   }, 120_000)
 })
@@ -184,49 +182,49 @@ describe('a store that does not honour conditional writes', () => {
 describe('conditional writes as AWS answers them', () => {
   test('a write that landed but whose answer was lost (500) is known as its own, not waited on', async () => {
     let failed = 0
-    standIn.modes.failAfterCommit = r =>
+    suite.current.modes.failAfterCommit = r =>
       r.method === 'PUT' && r.path.endsWith(MANIFEST) && failed++ === 0
     const bucket = await moto.newBucket()
     const site = await makeSite({ 'index.html': 'home' })
     const started = Date.now()
     const run = await runGitHub({
-      endpoint: standIn.url,
+      endpoint: suite.current.url,
       cwd: site,
       inputs: { source: site, bucket }
     })
     expect(run.code).toBe(0)
-    expect(standIn.log.filter(r => r.outcome === 'committed-then-500')).toHaveLength(1)
+    expect(suite.current.log.filter(r => r.outcome === 'committed-then-500')).toHaveLength(1)
     expect(run.stdout).not.toMatch(/Another deploy/)
     expect(Date.now() - started).toBeLessThan(30_000)
   }, 120_000)
 
   test('409 ConditionalRequestConflict is retried, as AWS says, not taken for a lost lock', async () => {
     let conflicts = 0
-    standIn.modes.conflict = r =>
+    suite.current.modes.conflict = r =>
       r.method === 'PUT' && r.path.endsWith(MANIFEST) && !!r.headers['if-match'] && conflicts++ < 2
     const bucket = await moto.newBucket()
     const site = await makeSite({ 'index.html': 'home', 'old.css': 'x' })
     const run = await runGitLab({
-      endpoint: standIn.url,
+      endpoint: suite.current.url,
       cwd: site,
       inputs: { source: site, bucket }
     })
     expect(run.code).toBe(0)
     // The first deploy's last write, the release, met the conflicts.
-    expect(standIn.log.filter(r => r.status === 409)).toHaveLength(2)
+    expect(suite.current.log.filter(r => r.status === 409)).toHaveLength(2)
     expect(run.stdout + run.stderr).not.toMatch(/lost the lock/)
   }, 120_000)
 
   test('two deploys whose conditional writes race end as one build', async () => {
-    standIn.modes.conditionalConflicts = true
+    suite.current.modes.conditionalConflicts = true
     const bucket = await moto.newBucket()
     const a = { 'index.html': 'a', 'a.css': 'a' }
     const b = { 'index.html': 'b', 'b.css': 'b' }
     const [siteA, siteB] = [await makeSite(a), await makeSite(b)]
     const inputs = (source: string) => ({ source, bucket, delete: 'true' })
     const [ra, rb] = await Promise.all([
-      runGitHub({ endpoint: standIn.url, cwd: siteA, inputs: inputs(siteA) }),
-      runGitLab({ endpoint: standIn.url, cwd: siteB, inputs: inputs(siteB) })
+      runGitHub({ endpoint: suite.current.url, cwd: siteA, inputs: inputs(siteA) }),
+      runGitLab({ endpoint: suite.current.url, cwd: siteB, inputs: inputs(siteB) })
     ])
     expect([ra.code, rb.code]).toEqual([0, 0])
     expect([digests(a), digests(b)]).toContainEqual(await bucketDigests(bucket))
@@ -240,7 +238,7 @@ describe('an S3-compatible store', () => {
     const files = { 'index.html': 'home', 'css/site.css': 'body{}' }
     const site = await makeSite(files)
     // A host name, not an IP address: the SDK would put the bucket in it without path-style.
-    const store = standIn.url.replace('127.0.0.1', 'localhost')
+    const store = suite.current.url.replace('127.0.0.1', 'localhost')
     const run = await runGitLab({
       endpoint: moto.endpoint,
       cwd: site,
@@ -254,7 +252,7 @@ describe('an S3-compatible store', () => {
     })
     expect(run.code).toBe(0)
     expect(await bucketDigests(bucket)).toEqual(digests(files))
-    const seen = standIn.log
+    const seen = suite.current.log
     expect(seen.length).toBeGreaterThan(0)
     expect(seen.every(r => r.service === 's3' && r.path.startsWith(`/${bucket}`))).toBe(true)
     expect(run.outputs.INVALIDATION_ID).not.toBe('')
@@ -263,8 +261,8 @@ describe('an S3-compatible store', () => {
 
 describe('CloudFront as AWS answers it', () => {
   test('invalidations that stay InProgress, and TooManyInvalidationsInProgress while they do', async () => {
-    standIn.modes.invalidationInProgressMs = 4000
-    standIn.modes.invalidationLimits = true
+    suite.current.modes.invalidationInProgressMs = 4000
+    suite.current.modes.invalidationLimits = true
     const bucket = await moto.newBucket()
     const distribution = await createDistribution(moto.endpoint)
     const files: Record<string, string> = {}
@@ -272,7 +270,7 @@ describe('CloudFront as AWS answers it', () => {
     const site = await makeSite(files)
     const inputs = { source: site, bucket, 'distribution-id': distribution, paths: '/docs/*' }
     const first = await runGitHub({
-      endpoint: standIn.url,
+      endpoint: suite.current.url,
       cwd: site,
       inputs: { ...inputs, wait: 'true', 'wait-timeout': '1' }
     })
@@ -283,13 +281,13 @@ describe('CloudFront as AWS answers it', () => {
     const many = Array.from({ length: 15 }, (_, i) => `/docs/${i}/*`).join('\n')
     await writeFiles(site, { 'docs/0/index.html': 'edited' })
     const second = await runGitLab({
-      endpoint: standIn.url,
+      endpoint: suite.current.url,
       cwd: site,
       inputs: { ...inputs, paths: many }
     })
     expect(second.code).toBe(0)
     expect(
-      standIn.log.filter(r => r.status === 400 && r.path.endsWith('/invalidation')).length
+      suite.current.log.filter(r => r.status === 400 && r.path.endsWith('/invalidation')).length
     ).toBeGreaterThan(0)
     expect(second.outputs.INVALIDATION_ID).not.toBe('')
   }, 120_000)

@@ -468,3 +468,29 @@ function unescapeXml(text: string): string {
     .replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)))
     .replace(/&amp;/g, '&')
 }
+
+/**
+ * One stand-in per test file, in front of the file's moto_server: started before its tests,
+ * stopped after them, its modes switched off and its log emptied before each test. Call at the
+ * top level of a test file, after motoSuite.
+ */
+export function standInSuite(moto: { readonly endpoint: string }): { readonly current: StandIn } {
+  let standIn: StandIn | undefined
+  beforeAll(async () => {
+    standIn = await startStandIn(moto.endpoint)
+  })
+  afterAll(async () => {
+    await standIn?.close()
+  })
+  beforeEach(() => {
+    if (!standIn) return
+    for (const mode of Object.keys(standIn.modes)) delete standIn.modes[mode as keyof StandInModes]
+    standIn.log.length = 0
+  })
+  return {
+    get current() {
+      if (!standIn) throw new Error('the stand-in is not running')
+      return standIn
+    }
+  }
+}

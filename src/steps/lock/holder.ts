@@ -18,8 +18,12 @@ export interface StateKeeper extends WriteGuard {
   confirm(): Promise<void>
   /** Records the state at the end, and releases the lock. */
   finish(manifest: Manifest): Promise<void>
-  /** Records what was done after a failure, and releases the lock; never throws. */
-  releaseAfterFailure(manifest: Manifest): Promise<void>
+  /**
+   * After a failure `err`: records what was done and releases the lock, never throwing. Returns
+   * the error to report: why writing stopped (the lock lost, the job cancelled), if it did,
+   * rather than the request it aborted.
+   */
+  releaseAfterFailure(manifest: Manifest, err: unknown): Promise<unknown>
   /** The end of a removal: the state object goes. */
   deleteState(): Promise<void>
   stop(): void
@@ -232,15 +236,17 @@ export class LeaseHolder implements StateKeeper {
     }
   }
 
-  async releaseAfterFailure(manifest: Manifest): Promise<void> {
-    if (this.lost) return
+  async releaseAfterFailure(manifest: Manifest, err: unknown): Promise<unknown> {
+    const stopped = this.stoppedBy
+    if (this.lost) return stopped
     try {
       await this.writeState(manifest, false)
       await this.release()
       this.deps.log.info(`Released the lock on ${where(this.config)}.`)
-    } catch (err) {
-      this.deps.log.warning(`Could not release the lock: ${(err as Error).message}`)
+    } catch (failure) {
+      this.deps.log.warning(`Could not release the lock: ${(failure as Error).message}`)
     }
+    return stopped ?? err
   }
 
   /**

@@ -66,10 +66,12 @@ export class Unlocked implements StateKeeper {
     await this.write(manifest)
   }
 
-  async releaseAfterFailure(manifest: Manifest): Promise<void> {
-    await this.write(manifest).catch(err =>
-      this.deps.log.warning(`Could not record the state: ${(err as Error).message}`)
+  async releaseAfterFailure(manifest: Manifest, err: unknown): Promise<unknown> {
+    const stopped = this.stoppedBy
+    await this.write(manifest).catch(failure =>
+      this.deps.log.warning(`Could not record the state: ${(failure as Error).message}`)
     )
+    return stopped ?? err
   }
 
   stop(): void {}
