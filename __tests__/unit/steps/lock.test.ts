@@ -426,3 +426,32 @@ describe('a deploy and the state object', () => {
     expect(after.entries.get(keyDigest('js/app.js'))?.headers).not.toBe('old-headers')
   })
 })
+
+test('a lease that cannot be written holds nothing: the lock is given up at once, and the state object goes back', async () => {
+  s3Mock.on(PutObjectCommand, { Key: STATE }).resolves({ ETag: '"s1"' })
+  s3Mock.on(PutObjectCommand, { Key: LOCK }).rejects(new Error('socket hang up'))
+  s3Mock.on(DeleteObjectCommand).resolves({})
+  await expect(
+    takeOrWait(
+      baseConfig('/src'),
+      { s3, cloudfront, log, env: {}, clock: fakeClock(1_000_000) },
+      { ...emptyManifest(), lock: record },
+      undefined,
+      { state: 'free' },
+      2_000_000,
+      emptyManifest()
+    )
+  ).rejects.toThrow(/lost the lock .*its lease could not be renewed: socket hang up/)
+  // There was no state object before: the one written to take the lock is deleted again.
+  expect(
+    s3Mock
+      .commandCalls(DeleteObjectCommand)
+      .map(c => [c.args[0].input.Key, c.args[0].input.IfMatch])
+  ).toContainEqual([STATE, '"s1"'])
+  // No probe of the store was sent.
+  expect(
+    s3Mock
+      .commandCalls(PutObjectCommand)
+      .filter(c => c.args[0].input.IfNoneMatch && c.args[0].input.Key === LOCK)
+  ).toEqual([])
+})

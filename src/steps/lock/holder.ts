@@ -255,7 +255,7 @@ export class LeaseHolder implements StateKeeper {
    */
   async abandon(read: Manifest, wasAbsent: boolean): Promise<void> {
     try {
-      if (wasAbsent) await this.deleteState()
+      if (wasAbsent) await this.removeState()
       else {
         await this.writeState(read, false)
         await this.release()
@@ -278,6 +278,10 @@ export class LeaseHolder implements StateKeeper {
    */
   async deleteState(): Promise<void> {
     this.check()
+    await this.removeState()
+  }
+
+  private async removeState(): Promise<void> {
     await this.onState('delete', 's3:DeleteObject', control =>
       conditionalDelete(control, this.config.bucket, this.config.manifestKey, this.stateEtag)
     )

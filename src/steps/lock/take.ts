@@ -75,15 +75,19 @@ export async function takeOrWait(
   const etag = await takeLock(config, deps, manifest, expected)
   if (etag !== undefined) {
     const holder = await LeaseHolder.start(config, deps, manifest.lock, etag, takenAt)
-    const ignored = await attempt(
-      lockOperation(
-        config,
-        `Failed to check that the store honours conditional writes (on s3://${config.bucket}/${config.lockKey})`,
-        's3:PutObject',
-        config.lockKey
-      ),
-      leaseIgnoresConditions(deps.control ?? deps.s3, config.bucket, config.lockKey, holder.lease)
-    ).catch(async err => {
+    const ignored = await (async () => {
+      // A lease that could not even be written holds nothing: give the lock up at once.
+      holder.check()
+      return attempt(
+        lockOperation(
+          config,
+          `Failed to check that the store honours conditional writes (on s3://${config.bucket}/${config.lockKey})`,
+          's3:PutObject',
+          config.lockKey
+        ),
+        leaseIgnoresConditions(deps.control ?? deps.s3, config.bucket, config.lockKey, holder.lease)
+      )
+    })().catch(async err => {
       await holder.abandon(read, expected === undefined)
       throw err
     })
