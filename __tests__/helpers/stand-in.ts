@@ -203,6 +203,16 @@ export async function startStandIn(target: string, modes: StandInModes = {}): Pr
       }
     }
 
+    const conflict = () => {
+      xmlError(
+        res,
+        409,
+        'ConditionalRequestConflict',
+        'A conflicting conditional operation is currently in progress against this resource. Please try again.'
+      )
+      done('refused', 409)
+    }
+
     if (service === 's3') {
       const conditional =
         headers['if-match'] !== undefined || headers['if-none-match'] !== undefined
@@ -222,23 +232,11 @@ export async function startStandIn(target: string, modes: StandInModes = {}): Pr
           headers['if-match'] = `"${kms.real}"`
       }
       if (isWrite && conditional && modes.conflict?.(info)) {
-        xmlError(
-          res,
-          409,
-          'ConditionalRequestConflict',
-          'A conflicting conditional operation is currently in progress against this resource. Please try again.'
-        )
-        return done('refused', 409)
+        return conflict()
       }
       if (modes.conditionalConflicts && isWrite && conditional && !modes.ignoreConditions) {
         if (conditionalInFlight.has(objectKey)) {
-          xmlError(
-            res,
-            409,
-            'ConditionalRequestConflict',
-            'A conflicting conditional operation is currently in progress against this resource. Please try again.'
-          )
-          return done('refused', 409)
+          return conflict()
         }
         conditionalInFlight.add(objectKey)
         res.on('close', () => conditionalInFlight.delete(objectKey))
