@@ -1,6 +1,7 @@
 import type { DeployConfig } from './config/config'
 import type { Platform } from './platform'
-import { cancellableClock, type DeployResult } from './steps/context'
+import { cancellableClock, type DeployDeps, type DeployResult } from './steps/context'
+import type { SourceListing } from './local/walk'
 import { ServerClock } from './remote/server-time'
 import { deploy } from './deploy'
 import { removePrefix } from './remove-prefix'
@@ -17,7 +18,9 @@ export async function runAwsHalf(
   config: DeployConfig,
   platform: Platform,
   env: NodeJS.ProcessEnv,
-  result: DeployResult
+  result: DeployResult,
+  /** The source as checked before any request; none for a removal. */
+  source?: SourceListing
 ): Promise<void> {
   const credentials = config.role
     ? await assumeRole(config.role, config.region, platform)
@@ -34,22 +37,20 @@ export async function runAwsHalf(
   // S3's clock, read off every answer, times leases and removed assets' periods.
   const serverClock = new ServerClock()
   try {
-    await (config.remove ? removePrefix : deploy)(
-      config,
-      {
-        s3: createS3Client({ ...s3Options, cacheMiddleware: true, serverClock }),
-        // Its own small pool: a lease renewal never waits behind uploads.
-        control: createS3Client({ ...s3Options, concurrency: 2, serverClock }),
-        cloudfront: createCloudFrontClient(clientOptions),
-        log: platform,
-        env,
-        signal: cancel.signal,
-        // Every wait (for the lock, between retries, for the invalidation) ends at a signal.
-        clock: cancellableClock(cancel.signal),
-        serverClock
-      },
-      result
-    )
+    const deps: DeployDeps = {
+      s3: createS3Client({ ...s3Options, cacheMiddleware: true, serverClock }),
+      // Its own small pool: a lease renewal never waits behind uploads.
+      control: createS3Client({ ...s3Options, concurrency: 2, serverClock }),
+      cloudfront: createCloudFrontClient(clientOptions),
+      log: platform,
+      env,
+      signal: cancel.signal,
+      // Every wait (for the lock, between retries, for the invalidation) ends at a signal.
+      clock: cancellableClock(cancel.signal),
+      serverClock
+    }
+    if (config.remove) await removePrefix(config, deps, result)
+    else await deploy(config, deps, result, source)
   } finally {
     stopOnSignal()
   }

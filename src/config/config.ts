@@ -10,6 +10,7 @@ import type { HeaderRules } from '../plan/headers'
 import type { ObjectSettings } from '../plan/types'
 import { leaseSettings, MIN_LEASE_SECONDS, type LeaseSettings } from '../plan/lease'
 import { parseBoolean, parseChoice, parseDuration, parseInteger } from './parse'
+import { OUTSIDE_SYMLINKS } from './choices'
 import { parseDistributionIds, parsePaths } from './cloudfront'
 import {
   checkKeyLength,
@@ -43,7 +44,7 @@ export interface DeployConfig {
   wait: boolean
   waitTimeoutSeconds: number
   failOnWaitTimeout: boolean
-  outsideSymlinks: 'skip' | 'fail'
+  outsideSymlinks: (typeof OUTSIDE_SYMLINKS)[number]
   region: string
   /** An S3-compatible store's URL, for S3 requests only; undefined: the SDK's chain. */
   endpoint: string | undefined
@@ -54,6 +55,8 @@ export interface DeployConfig {
   role: RoleConfig | undefined
   /** include/exclude: whether a path relative to the source is synced. */
   inScope: (relPath: string) => boolean
+  /** The include and exclude globs as given, for messages. */
+  filters: { include: string[]; exclude: string[] }
   rules: HeaderRules
   settings: ObjectSettings
   /** Full key of the manifest (prefix + manifest-key). */
@@ -138,10 +141,7 @@ export function parseConfig(
     wait: parseBoolean('wait', get('wait')),
     waitTimeoutSeconds: parseInteger('wait-timeout', get('wait-timeout'), 1, 24 * 3600),
     failOnWaitTimeout: parseBoolean('fail-on-wait-timeout', get('fail-on-wait-timeout')),
-    outsideSymlinks: parseChoice('outside-symlinks', get('outside-symlinks'), [
-      'skip',
-      'fail'
-    ] as const),
+    outsideSymlinks: parseChoice('outside-symlinks', get('outside-symlinks'), OUTSIDE_SYMLINKS),
     region: parseRegion(raw.region, env),
     endpoint: raw.endpoint === undefined ? undefined : parseEndpoint(raw.endpoint),
     pathStyle: parseBoolean('path-style', get('path-style')),
@@ -150,6 +150,10 @@ export function parseConfig(
       raw['outputs-file'] === undefined ? undefined : path.resolve(cwd, raw['outputs-file']),
     role: parseRole(raw, runId),
     inScope: parseFilter(get('include'), get('exclude')),
+    filters: {
+      include: parseGlobs(get('include')).map(g => g.pattern),
+      exclude: parseGlobs(get('exclude')).map(g => g.pattern)
+    },
     rules: {
       cacheControl: parseRules('cache-control', get('cache-control'), checkCacheControl),
       contentType: parseRules('content-type', get('content-type'), checkContentType)

@@ -1,4 +1,12 @@
 import { MIN_KEPT_PER_PATH } from '../plan/fold'
+import {
+  alternatives,
+  CANNED_ACLS,
+  oneOf,
+  OUTSIDE_SYMLINKS,
+  SSE_ALGORITHMS,
+  STORAGE_CLASSES
+} from './choices'
 
 /**
  * The public contract: every input and output of the action, in one table. `npm run generate`
@@ -87,28 +95,25 @@ export const INPUTS = [
     name: 'acl',
     kind: 'string',
     default: '',
-    placeholder: 'ACL',
+    placeholder: alternatives(CANNED_ACLS),
     unset: 'none sent',
-    description:
-      'Canned ACL for uploaded objects: `private`, `public-read`, `public-read-write`, `authenticated-read`, `aws-exec-read`, `bucket-owner-read` or `bucket-owner-full-control`. Buckets created since 2023 refuse ACLs.'
+    description: `Canned ACL for uploaded objects: ${oneOf(CANNED_ACLS)}. Buckets created since 2023 refuse ACLs.`
   },
   {
     name: 'storage-class',
     kind: 'string',
     default: '',
-    placeholder: 'CLASS',
+    placeholder: alternatives(STORAGE_CLASSES),
     unset: 'the bucket default',
-    description:
-      'Storage class of uploaded objects: `STANDARD`, `INTELLIGENT_TIERING`, `STANDARD_IA`, `ONEZONE_IA`, `GLACIER_IR` or `REDUCED_REDUNDANCY` (archive classes cannot serve a website).'
+    description: `Storage class of uploaded objects: ${oneOf(STORAGE_CLASSES)} (archive classes cannot serve a website).`
   },
   {
     name: 'sse',
     kind: 'string',
     default: '',
-    placeholder: 'AES256|aws:kms',
+    placeholder: alternatives(SSE_ALGORITHMS),
     unset: 'the bucket default',
-    description:
-      'Server-side encryption of uploaded objects: `AES256`, `aws:kms` or `aws:kms:dsse`.'
+    description: `Server-side encryption of uploaded objects: ${oneOf(SSE_ALGORITHMS)}.`
   },
   {
     name: 'sse-kms-key-id',
@@ -116,7 +121,7 @@ export const INPUTS = [
     default: '',
     placeholder: 'KEY',
     unset: 'the AWS managed key',
-    description: 'KMS key (ID, ARN or alias) for `sse: aws:kms`.'
+    description: 'KMS key (ID, ARN or alias) for `sse: aws:kms` or `sse: aws:kms:dsse`.'
   },
   {
     name: 'manifest-key',
@@ -233,7 +238,7 @@ export const INPUTS = [
     name: 'outside-symlinks',
     kind: 'string',
     default: 'skip',
-    placeholder: 'skip|fail',
+    placeholder: alternatives(OUTSIDE_SYMLINKS),
     description:
       'A symbolic link that leads outside `source` is never published: `skip` it with a warning, or `fail` the deploy.'
   },

@@ -172,6 +172,34 @@ export async function walkSource(
   return { files, onDisk, skippedLinks, nonUtf8Names }
 }
 
+/** The source's files in scope, as walked: what a scan hashes. */
+export interface SourceListing {
+  /** The files in scope (include/exclude), sorted by relPath. */
+  files: FoundFile[]
+  /** Where a name was normalized (NFC), the file's path on disk. */
+  onDisk: Map<FoundFile, string>
+  skippedLinks: SkippedLink[]
+  /** Names that are not UTF-8, left out: the caller refuses them. */
+  nonUtf8Names: NonUtf8Name[]
+  /** Files left out by include/exclude. */
+  excluded: number
+}
+
+/** The files of a walk that are in scope. */
+export function listInScope(
+  walk: WalkResult,
+  inScope: (relPath: string) => boolean
+): SourceListing {
+  const files = walk.files.filter(relPath => inScope(relPath))
+  return {
+    files,
+    onDisk: walk.onDisk,
+    skippedLinks: walk.skippedLinks,
+    nonUtf8Names: walk.nonUtf8Names,
+    excluded: walk.files.length - files.length
+  }
+}
+
 /**
  * Two files whose names differ only in normalization (`é` stored composed in one, decomposed in
  * the other) would be published at one key: neither is picked over the other, both are named.

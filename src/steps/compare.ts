@@ -2,14 +2,13 @@ import type { DeployConfig } from '../config/config'
 import { InputError } from '../config/input-error'
 import { serverNow, type DeployDeps } from './context'
 import { scanSource, type ScanResult } from '../local/scan'
+import type { SourceListing } from '../local/walk'
 import { listRemote } from '../remote/list'
 import { readManifest, type StateObject } from '../remote/manifest'
 import { headObject } from '../aws/head'
 import { planSync } from '../plan/diff'
 import { keepRemoved } from '../plan/retention'
 import { formatBytes, formatCount } from '../plan/format'
-import { describeLongKeys, tooLongKeys } from '../plan/keys'
-import { describeNonUtf8Names } from '../plan/names'
 import { entryFor, knownFromManifest, NewerManifestError, type Manifest } from '../plan/manifest'
 import type { KnownState, RemoteObject, SyncPlan } from '../plan/types'
 import { attempt } from '../aws/step-error'
@@ -43,7 +42,7 @@ export interface Comparison extends BucketState {
 }
 
 /**
- * Source and bucket side by side: walk and hash the source (once: a re-plan after waiting for
+ * Source and bucket side by side: hash the source's files (once: a re-plan after waiting for
  * the lock reuses `scanned`) while reading the state object and listing the bucket, then HEAD
  * only the objects the state object does not vouch for (none in a steady state), and plan.
  * keep-removed-assets periods end by S3's clock, as the bucket was read.
@@ -51,6 +50,7 @@ export interface Comparison extends BucketState {
 export async function compare(
   config: DeployConfig,
   deps: DeployDeps,
+  listing: SourceListing,
   scanned: ScanResult | undefined
 ): Promise<Comparison> {
   const { log } = deps
@@ -63,7 +63,9 @@ export async function compare(
         Date.now() - started
       ]
       const [[scan, scanMs], [bucket, listMs]] = await Promise.all([
-        scanned ? Promise.resolve([scanned, 0] as [ScanResult, number]) : timed(scanLocal(config)),
+        scanned
+          ? Promise.resolve([scanned, 0] as [ScanResult, number])
+          : timed(scanLocal(config, listing)),
         timed(readBucket(config, deps))
       ])
       if (!scanned) reportScan(config, deps, scan, scanMs)
@@ -116,35 +118,14 @@ export async function compare(
   )
 }
 
-/** Walks and hashes the source; refuses what must never be published, or S3 would refuse. */
-async function scanLocal(config: DeployConfig): Promise<ScanResult> {
-  const scan = await scanSource(config.source, {
+/** Hashes the source's files in scope (walked and checked before any request: check-source.ts). */
+function scanLocal(config: DeployConfig, listing: SourceListing): Promise<ScanResult> {
+  return scanSource(config.source, listing, {
     prefix: config.prefix,
-    inScope: config.inScope,
     rules: config.rules,
     settings: config.settings,
     keepContents: config.dryRun ? 0 : KEEP_CONTENTS
   })
-  // S3 refuses these one object at a time, after the others were written: refused here, whole.
-  if (scan.nonUtf8Names.length > 0) {
-    throw new InputError(describeNonUtf8Names(config.source, scan.nonUtf8Names))
-  }
-  const long = tooLongKeys(scan.files)
-  if (long.length > 0) throw new InputError(describeLongKeys(long, config.prefix))
-  const outside = scan.skippedLinks.filter(l => l.kind === 'outside')
-  if (outside.length > 0 && config.outsideSymlinks === 'fail') {
-    throw new InputError(
-      `Symbolic link ${outside.map(l => `'${l.relPath}' ${l.reason}`).join(', ')}; outside-symlinks is 'fail'. Links out of the source are never published: remove them, or set outside-symlinks: skip to skip them with a warning.`
-    )
-  }
-  // The action's own objects would overwrite the file (and be overwritten), on every deploy.
-  const clash = scan.files.find(f => f.key === config.manifestKey || f.key === config.lockKey)
-  if (clash) {
-    throw new InputError(
-      `Input 'manifest-key': the source has a file '${clash.relPath}' at s3://${config.bucket}/${clash.key}, which is the action's own ${clash.key === config.manifestKey ? 'state object' : 'lease object'}. Nothing was changed. Set manifest-key to another name (e.g. manifest-key: .deploy-state.json), or exclude the file.`
-    )
-  }
-  return scan
 }
 
 function reportScan(config: DeployConfig, { log }: DeployDeps, scan: ScanResult, ms: number) {
