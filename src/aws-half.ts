@@ -1,7 +1,6 @@
 import type { DeployConfig } from './config/config'
 import type { Platform } from './platform'
 import { cancellableClock, type DeployDeps, type DeployResult } from './steps/context'
-import type { SourceListing } from './local/walk'
 import { ServerClock } from './remote/server-time'
 import { deploy } from './deploy'
 import { removePrefix } from './remove-prefix'
@@ -18,9 +17,7 @@ export async function runAwsHalf(
   config: DeployConfig,
   platform: Platform,
   env: NodeJS.ProcessEnv,
-  result: DeployResult,
-  /** The source as checked before any request; none for a removal. */
-  source?: SourceListing
+  result: DeployResult
 ): Promise<void> {
   const credentials = config.role
     ? await assumeRole(config.role, config.region, platform)
@@ -50,7 +47,8 @@ export async function runAwsHalf(
       serverClock
     }
     if (config.remove) await removePrefix(config, deps, result)
-    else await deploy(config, deps, result, source)
+    // main.ts has checked the source (checkSource) before loading this half.
+    else await deploy(config, deps, result, true)
   } finally {
     stopOnSignal()
   }

@@ -1,7 +1,6 @@
 import type { DeployConfig } from './config/config'
 import { InputError } from './config/input-error'
 import type { ScanResult } from './local/scan'
-import type { SourceListing } from './local/walk'
 import { checkSource } from './steps/check-source'
 import { describePaths, describePlan } from './plan/describe'
 import { nextManifest, pendingWith, serializeManifest, withoutEntries } from './plan/manifest'
@@ -27,7 +26,7 @@ import { bucketOperation } from './aws/explain'
 export { emptyResult, type DeployDeps, type DeployResult } from './steps/context'
 
 /**
- * check the source → compare (hashing ‖ state object, then listing) → plan → take the lock →
+ * check the source → compare (walk and hash ‖ state object, then listing) → plan → take the lock →
  * write assets, then pages → invalidate → (wait) → delete → record the state object and release
  * the lock. The lock is taken by a conditional write of the state object read while planning, so
  * the plan is exactly the bucket the previous holder left; when another deploy holds it, this
@@ -39,13 +38,13 @@ export async function deploy(
   config: DeployConfig,
   deps: DeployDeps,
   result: DeployResult,
-  /** The source as checked before any request (main.ts does it before loading the SDK). */
-  source?: SourceListing
+  /** Whether checkSource has run already (main.ts runs it before loading the SDK). */
+  sourceChecked = false
 ): Promise<void> {
   const { log } = deps
   const clock = deps.clock ?? systemClock
-  // Local problems first, before any request: they are input errors (check-source.ts).
-  const listing = source ?? (await checkSource(config))
+  // Local problems first, before any request: a source with no file in scope is an input error.
+  if (!sourceChecked) await checkSource(config)
   const deadline = clock.now() + config.lockTimeoutSeconds * 1000
   const record = newLockRecord(deps.env, Date.now(), config.lease.durationMs)
   // Read while the source is hashed; its warnings wait until the comparison has been logged.
@@ -56,7 +55,7 @@ export async function deploy(
   let state: Comparison
   let holder: StateKeeper | undefined
   for (let round = 1; ; round++) {
-    state = await compare(config, deps, listing, scan)
+    state = await compare(config, deps, scan)
     scan = state.scan
     if (!distributions) {
       const read = await reading

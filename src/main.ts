@@ -48,10 +48,10 @@ export async function run(
     config = parseConfig(command.inputs, env, cwd, ciRun(env).id)
     // What the runner's disk can refuse, refused before any request.
     if (config.outputsFile) await checkOutputsFile(config.outputsFile)
-    const source = config.remove ? undefined : await checkSource(config)
+    if (!config.remove) await checkSource(config)
     result = emptyResult(config.dryRun)
     // The AWS SDK is loaded only now, for a deploy with valid inputs.
-    await loadAwsHalf()(config, platform, env, result, source)
+    await loadAwsHalf()(config, platform, env, result)
   } catch (err) {
     failure = err instanceof Error ? err.message : String(err)
     if (result) {

@@ -1,36 +1,56 @@
 import type { DeployConfig } from '../config/config'
 import { InputError } from '../config/input-error'
-import { listInScope, walkSource, type SourceListing } from '../local/walk'
+import { findFileInScope, listInScope, walkSource, type SourceListing } from '../local/walk'
 import { describeNothingInScope } from '../plan/filter'
 import { describeLongKeys, keyFor, tooLongKeys } from '../plan/keys'
 import { describeNonUtf8Names } from '../plan/names'
 
+type SourceConfig = Pick<
+  DeployConfig,
+  | 'source'
+  | 'bucket'
+  | 'prefix'
+  | 'inScope'
+  | 'filters'
+  | 'outsideSymlinks'
+  | 'manifestKey'
+  | 'lockKey'
+>
+
 /**
- * The source, walked (no file read) and checked before any request: whatever in it would make
- * the published site differ from the build, or S3 refuse it halfway, is an input error here. A
- * folder that is missing, empty, or left empty by include/exclude; names that are not UTF-8;
- * keys over S3's limit; a link out of the source with outside-symlinks: fail; a file at the
- * action's own keys. The listing is then hashed while the bucket is read.
+ * Before any request: the source is a folder with a file in scope. The walk stops at the first
+ * such file (usually in the source's top folder), so this costs a readdir or so; a source that
+ * is missing, not a folder, empty, or left empty by include/exclude is an input error.
  */
-export async function checkSource(
-  config: Pick<
-    DeployConfig,
-    | 'source'
-    | 'bucket'
-    | 'prefix'
-    | 'inScope'
-    | 'filters'
-    | 'outsideSymlinks'
-    | 'manifestKey'
-    | 'lockKey'
-  >
-): Promise<SourceListing> {
+export async function checkSource(config: SourceConfig): Promise<void> {
+  const seen = await findFileInScope(config.source, config.inScope)
+  if (seen.found) return
+  if (seen.nonUtf8Names.length > 0) {
+    throw new InputError(describeNonUtf8Names(config.source, seen.nonUtf8Names))
+  }
+  if (seen.files.length === 0) {
+    throw new InputError(
+      `Input 'source' is an empty folder ('${config.source}'): build the site first, or point 'source' at the build output.`
+    )
+  }
+  const files = [...seen.files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  throw new InputError(describeNothingInScope(files, config.filters, config.source))
+}
+
+/**
+ * The whole source walked (no file read yet), and what in it would make the published site
+ * differ from the build, or S3 refuse it halfway, refused before any file is hashed: names that
+ * are not UTF-8, keys over S3's limit, a link out of the source with outside-symlinks: fail, a
+ * file at the action's own keys. It runs beside the bucket's first reads; no write comes before.
+ */
+export async function listSource(config: SourceConfig): Promise<SourceListing> {
   const walk = await walkSource(config.source)
   // S3 refuses these one object at a time, after the others were written: refused here, whole.
   if (walk.nonUtf8Names.length > 0) {
     throw new InputError(describeNonUtf8Names(config.source, walk.nonUtf8Names))
   }
   const listing = listInScope(walk, config.inScope)
+  // checkSource found one; the source changed since (a build still writing to it).
   if (listing.files.length === 0) {
     throw new InputError(describeNothingInScope(walk.files, config.filters, config.source))
   }

@@ -2,7 +2,7 @@ import type { DeployConfig } from '../config/config'
 import { InputError } from '../config/input-error'
 import { serverNow, type DeployDeps } from './context'
 import { scanSource, type ScanResult } from '../local/scan'
-import type { SourceListing } from '../local/walk'
+import { listSource } from './check-source'
 import { listRemote } from '../remote/list'
 import { readManifest, type StateObject } from '../remote/manifest'
 import { headObject } from '../aws/head'
@@ -42,7 +42,7 @@ export interface Comparison extends BucketState {
 }
 
 /**
- * Source and bucket side by side: hash the source's files (once: a re-plan after waiting for
+ * Source and bucket side by side: walk and hash the source (once: a re-plan after waiting for
  * the lock reuses `scanned`) while reading the state object and listing the bucket, then HEAD
  * only the objects the state object does not vouch for (none in a steady state), and plan.
  * keep-removed-assets periods end by S3's clock, as the bucket was read.
@@ -50,7 +50,6 @@ export interface Comparison extends BucketState {
 export async function compare(
   config: DeployConfig,
   deps: DeployDeps,
-  listing: SourceListing,
   scanned: ScanResult | undefined
 ): Promise<Comparison> {
   const { log } = deps
@@ -63,9 +62,7 @@ export async function compare(
         Date.now() - started
       ]
       const [[scan, scanMs], [bucket, listMs]] = await Promise.all([
-        scanned
-          ? Promise.resolve([scanned, 0] as [ScanResult, number])
-          : timed(scanLocal(config, listing)),
+        scanned ? Promise.resolve([scanned, 0] as [ScanResult, number]) : timed(scanLocal(config)),
         timed(readBucket(config, deps))
       ])
       if (!scanned) reportScan(config, deps, scan, scanMs)
@@ -118,8 +115,9 @@ export async function compare(
   )
 }
 
-/** Hashes the source's files in scope (walked and checked before any request: check-source.ts). */
-function scanLocal(config: DeployConfig, listing: SourceListing): Promise<ScanResult> {
+/** Walks the source, refuses what must never be published (check-source.ts), then hashes. */
+async function scanLocal(config: DeployConfig): Promise<ScanResult> {
+  const listing = await listSource(config)
   return scanSource(config.source, listing, {
     prefix: config.prefix,
     rules: config.rules,
