@@ -115,6 +115,7 @@ export function parseConfig(
     )
   }
   const deletes = parseBoolean('delete', get('delete'))
+  const wait = parseWait(raw, get)
   return {
     source: path.resolve(cwd, source),
     bucket,
@@ -138,9 +139,7 @@ export function parseConfig(
     ),
     keepRemovedSeconds: parseKeepRemoved(get('keep-removed-assets'), deletes),
     dryRun: parseBoolean('dry-run', get('dry-run')),
-    wait: parseBoolean('wait', get('wait')),
-    waitTimeoutSeconds: parseInteger('wait-timeout', get('wait-timeout'), 1, 24 * 3600),
-    failOnWaitTimeout: parseBoolean('fail-on-wait-timeout', get('fail-on-wait-timeout')),
+    ...wait,
     outsideSymlinks: parseChoice('outside-symlinks', get('outside-symlinks'), OUTSIDE_SYMLINKS),
     region: parseRegion(raw.region, env),
     endpoint: raw.endpoint === undefined ? undefined : parseEndpoint(raw.endpoint),
@@ -187,6 +186,35 @@ function parseFilter(include: string, exclude: string): (relPath: string) => boo
   return createFilter(include, exclude)
 }
 
+/**
+ * wait, and what bounds it: a timeout set without `wait: true` would mean nothing (the step
+ * does not wait), and is refused as keep-removed-assets is without delete. The action's own
+ * default, which GitHub's runner passes for every step, is not "set".
+ */
+function parseWait(
+  raw: RawInputs,
+  get: (name: InputName) => string
+): Pick<DeployConfig, 'wait' | 'waitTimeoutSeconds' | 'failOnWaitTimeout'> {
+  const wait = parseBoolean('wait', get('wait'))
+  const waitTimeoutSeconds = parseInteger('wait-timeout', get('wait-timeout'), 1, 24 * 3600)
+  const failOnWaitTimeout = parseBoolean('fail-on-wait-timeout', get('fail-on-wait-timeout'))
+  if (!wait) {
+    const defaultTimeout = Number(defaultOf('wait-timeout'))
+    const given =
+      raw['wait-timeout'] !== undefined && waitTimeoutSeconds !== defaultTimeout
+        ? 'wait-timeout'
+        : failOnWaitTimeout
+          ? 'fail-on-wait-timeout'
+          : undefined
+    if (given) {
+      throw new InputError(
+        `Input '${given}' needs 'wait: true': it applies to waiting for the invalidation, and without wait the step does not wait.`
+      )
+    }
+  }
+  return { wait, waitTimeoutSeconds, failOnWaitTimeout }
+}
+
 function parseKeepRemoved(value: string, deletes: boolean): number {
   const seconds = parseDuration('keep-removed-assets', value)
   if (seconds > 0 && !deletes) {
@@ -219,8 +247,13 @@ function parseRole(raw: RawInputs, runId: string | undefined): RoleConfig | unde
   )
   const arn = raw['role-to-assume']
   if (arn === undefined) {
-    for (const name of ['web-identity-token', 'role-session-name'] as const) {
-      if (raw[name] !== undefined) {
+    const durationSet = durationSeconds !== Number(defaultOf('role-duration-seconds'))
+    for (const name of [
+      'web-identity-token',
+      'role-session-name',
+      'role-duration-seconds'
+    ] as const) {
+      if (name === 'role-duration-seconds' ? durationSet : raw[name] !== undefined) {
         throw new InputError(
           `Input '${name}' is set but 'role-to-assume' is not: set the role to assume.`
         )

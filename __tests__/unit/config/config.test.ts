@@ -411,6 +411,30 @@ describe('parseConfig', () => {
       expect(parse({ delete: value }).delete).toBe(false)
   })
 
+  test('what bounds the wait needs wait: true; the default alone (as GitHub passes it) is not set', () => {
+    expect(() => parse({ 'wait-timeout': '60' })).toThrow(
+      "Input 'wait-timeout' needs 'wait: true': it applies to waiting for the invalidation, and without wait the step does not wait."
+    )
+    expect(() => parse({ 'fail-on-wait-timeout': 'true' })).toThrow(
+      "Input 'fail-on-wait-timeout' needs 'wait: true'"
+    )
+    expect(parse({ 'wait-timeout': '600', 'fail-on-wait-timeout': 'false' })).toMatchObject({
+      wait: false,
+      waitTimeoutSeconds: 600,
+      failOnWaitTimeout: false
+    })
+    expect(
+      parse({ wait: 'true', 'wait-timeout': '60', 'fail-on-wait-timeout': 'true' })
+    ).toMatchObject({ wait: true, waitTimeoutSeconds: 60, failOnWaitTimeout: true })
+  })
+
+  test('role-duration-seconds needs role-to-assume, unless it is the default', () => {
+    expect(() => parse({ 'role-duration-seconds': '7200' })).toThrow(
+      "Input 'role-duration-seconds' is set but 'role-to-assume' is not: set the role to assume."
+    )
+    expect(parse({ 'role-duration-seconds': '3600' }).role).toBeUndefined()
+  })
+
   test('every value the table lists for a choice is accepted, in any case; one it does not is refused', () => {
     for (const acl of CANNED_ACLS) {
       expect(parse({ acl }).settings.acl).toBe(acl)
