@@ -38,7 +38,7 @@ export const INPUTS = [
     default: 'public',
     placeholder: 'DIR',
     description:
-      'Folder to publish (the built site), relative to the working directory. Must exist and not be empty.'
+      'Folder to publish (the built site), relative to the working directory. Must exist and hold a file that `include` and `exclude` keep.'
   },
   {
     name: 'bucket',
@@ -53,7 +53,8 @@ export const INPUTS = [
     default: '',
     placeholder: 'PATH',
     unset: 'the bucket root',
-    description: 'Key prefix (folder) in the bucket, e.g. `docs` or `site/v2`.'
+    description:
+      'Key prefix (folder) in the bucket, e.g. `docs` or `site/v2`; unset for the bucket root.'
   },
   {
     name: 'include',
@@ -225,14 +226,14 @@ export const INPUTS = [
     kind: 'integer',
     default: '600',
     placeholder: 'SECONDS',
-    description: 'How long to wait for the invalidation, in seconds.'
+    description: 'With `wait`, how long to wait for the invalidation, in seconds.'
   },
   {
     name: 'fail-on-wait-timeout',
     kind: 'boolean',
     default: 'false',
     description:
-      'Fail the step when the invalidation is still in progress at `wait-timeout`. By default that is a warning: the files are deployed, and `invalidation-status` stays `InProgress`.'
+      'With `wait`, fail the step when the invalidation is still in progress at `wait-timeout`. By default that is a warning: the files are deployed, and `invalidation-status` stays `InProgress`.'
   },
   {
     name: 'outside-symlinks',
@@ -304,7 +305,7 @@ export const INPUTS = [
     default: '3600',
     placeholder: 'SECONDS',
     description:
-      'Lifetime of the assumed credentials (900-43,200 s); they are renewed if a deploy outlasts them.'
+      'With `role-to-assume`, the lifetime of the assumed credentials (900-43,200 s); they are renewed if a deploy outlasts them.'
   },
   {
     name: 'outputs-file',
@@ -313,7 +314,7 @@ export const INPUTS = [
     placeholder: 'FILE',
     unset: 'none',
     description:
-      'Also write the outputs to this dotenv file (for GitLab `artifacts:reports:dotenv`).'
+      'Also write the outputs to this dotenv file (for GitLab `artifacts:reports:dotenv`); its folder must exist.'
   }
 ] as const satisfies readonly InputSpec[]
 
