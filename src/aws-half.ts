@@ -1,6 +1,6 @@
 import type { DeployConfig } from './config/config'
 import type { Platform } from './platform'
-import { cancellableClock, type DeployResult } from './steps/context'
+import { cancellableClock, type DeployDeps, type DeployResult } from './steps/context'
 import { ServerClock } from './remote/server-time'
 import { deploy } from './deploy'
 import { deployRelease } from './deploy-release'
@@ -38,30 +38,24 @@ export async function runAwsHalf(
   // S3's clock, read off every answer, times leases and removed assets' periods.
   const serverClock = new ServerClock()
   try {
-    const run = config.remove
-      ? removePrefix
-      : config.release?.rollback !== undefined
-        ? rollback
-        : config.release
-          ? deployRelease
-          : deploy
-    await run(
-      config,
-      {
-        s3: createS3Client({ ...s3Options, cacheMiddleware: true, serverClock }),
-        // Its own small pool: a lease renewal never waits behind uploads.
-        control: createS3Client({ ...s3Options, concurrency: 2, serverClock }),
-        cloudfront: createCloudFrontClient(clientOptions),
-        ...(config.release ? { kvs: createKvsClient(clientOptions) } : {}),
-        log: platform,
-        env,
-        signal: cancel.signal,
-        // Every wait (for the lock, between retries, for the invalidation) ends at a signal.
-        clock: cancellableClock(cancel.signal),
-        serverClock
-      },
-      result
-    )
+    const deps: DeployDeps = {
+      s3: createS3Client({ ...s3Options, cacheMiddleware: true, serverClock }),
+      // Its own small pool: a lease renewal never waits behind uploads.
+      control: createS3Client({ ...s3Options, concurrency: 2, serverClock }),
+      cloudfront: createCloudFrontClient(clientOptions),
+      ...(config.release ? { kvs: createKvsClient(clientOptions) } : {}),
+      log: platform,
+      env,
+      signal: cancel.signal,
+      // Every wait (for the lock, between retries, for the invalidation) ends at a signal.
+      clock: cancellableClock(cancel.signal),
+      serverClock
+    }
+    if (config.remove) await removePrefix(config, deps, result)
+    else if (config.release?.rollback !== undefined) await rollback(config, deps, result)
+    // main.ts has checked the source (checkSource) before loading this half.
+    else if (config.release) await deployRelease(config, deps, result, true)
+    else await deploy(config, deps, result, true)
   } finally {
     stopOnSignal()
   }

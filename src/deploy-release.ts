@@ -1,6 +1,6 @@
 import type { DeployConfig } from './config/config'
 import { InputError } from './config/input-error'
-import { checkSourceFolder } from './local/walk'
+import { checkSource } from './steps/check-source'
 import type { ScanResult } from './local/scan'
 import { describePlan, listed } from './plan/describe'
 import { emptyManifest, type Manifest } from './plan/manifest'
@@ -40,11 +40,13 @@ import {
 export async function deployRelease(
   config: DeployConfig,
   deps: DeployDeps,
-  result: DeployResult
+  result: DeployResult,
+  /** Whether checkSource has run already (main.ts runs it before loading the SDK). */
+  sourceChecked = false
 ): Promise<void> {
   const { log, clock = systemClock } = deps
   const release = config.release as NonNullable<DeployConfig['release']>
-  await checkSourceFolder(config.source)
+  if (!sourceChecked) await checkSource(config)
   const deadline = clock.now() + config.lockTimeoutSeconds * 1000
   const record = newLockRecord(deps.env, Date.now(), config.lease.durationMs)
   const key = await releaseSiteKey(config, deps, result)

@@ -1,7 +1,7 @@
 import type { DeployConfig } from './config/config'
 import { InputError } from './config/input-error'
-import { checkSourceFolder } from './local/walk'
 import type { ScanResult } from './local/scan'
+import { checkSource } from './steps/check-source'
 import { describePaths, describePlan } from './plan/describe'
 import { serializeManifest } from './plan/manifest'
 import { nextManifest, pendingWith, withoutEntries } from './plan/state-update'
@@ -26,22 +26,25 @@ import { bucketOperation } from './aws/explain'
 export { emptyResult, type DeployDeps, type DeployResult } from './steps/context'
 
 /**
- * compare (scan ‖ state object, then listing) → plan → take the lock → write assets, then pages →
- * invalidate → (wait) → delete → record the state object and release the lock. The lock is taken
- * by a conditional write of the state object read while planning, so the plan is exactly the
- * bucket the previous holder left; when another deploy holds it, this one waits and plans again.
- * Deletions come last, only after every write and the invalidation succeeded, and only while the
- * lease is still this deploy's. `result` is filled in as steps complete.
+ * check the source → compare (walk and hash ‖ state object, then listing) → plan → take the lock →
+ * write assets, then pages → invalidate → (wait) → delete → record the state object and release
+ * the lock. The lock is taken by a conditional write of the state object read while planning, so
+ * the plan is exactly the bucket the previous holder left; when another deploy holds it, this
+ * one waits and plans again. Deletions come last, only after every write and the invalidation
+ * succeeded, and only while the lease is still this deploy's. `result` is filled in as steps
+ * complete.
  */
 export async function deploy(
   config: DeployConfig,
   deps: DeployDeps,
-  result: DeployResult
+  result: DeployResult,
+  /** Whether checkSource has run already (main.ts runs it before loading the SDK). */
+  sourceChecked = false
 ): Promise<void> {
   const { log } = deps
   const clock = deps.clock ?? systemClock
-  // Local problems first, before any request: a missing or empty source is an input error.
-  await checkSourceFolder(config.source)
+  // Local problems first, before any request: a source with no file in scope is an input error.
+  if (!sourceChecked) await checkSource(config)
   const deadline = clock.now() + config.lockTimeoutSeconds * 1000
   const record = newLockRecord(deps.env, Date.now(), config.lease.durationMs)
   // Read while the source is hashed; its warnings wait until the comparison has been logged.

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises'
 import { readInputs } from './config/read'
 import { parseConfig, type DeployConfig } from './config/config'
 import { helpText } from './config/help'
@@ -6,6 +5,8 @@ import { version as VERSION } from '../package.json'
 import { detectPlatform, type Platform } from './platform'
 import { ciRun } from './platform/ci-run'
 import { emptyResult, type DeployResult } from './steps/context'
+import { checkSource } from './steps/check-source'
+import { checkOutputsFile, writeOutputsFile } from './local/outputs-file'
 import { buildOutputs, remainingWork, summaryMarkdown, toDotenv } from './report'
 import { isExpectedError, StepError } from './aws/step-error'
 import { loadAwsHalf } from './load-aws-half'
@@ -13,7 +14,7 @@ import { loadAwsHalf } from './load-aws-half'
 /** Variables whose values must never reach a log, on any platform. */
 const SECRET_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
 
-/** Inputs → config → deploy → outputs. Every error ends here, as one clear failure. */
+/** Inputs → config → local checks → deploy → outputs. Every error ends here, as one failure. */
 export async function run(
   argv: readonly string[] = [],
   env: NodeJS.ProcessEnv = process.env,
@@ -25,11 +26,12 @@ export async function run(
   const platform = await detectPlatform(env)
   for (const name of SECRET_VARIABLES) {
     const value = env[name]
-    // Real keys are 16+ characters; masking a dummy like "test" would only garble the log.
-    if (value && value.length >= 8) platform.setSecret(value)
+    // A dummy like "test" is left alone by setSecret: masking it would only garble the log.
+    if (value) platform.setSecret(value)
   }
   let config: DeployConfig | undefined
   let result: DeployResult | undefined
+  let failure: string | undefined
   try {
     const command = readInputs(argv, env)
     if (command.help) {
@@ -44,37 +46,61 @@ export async function run(
     if (command.inputs['web-identity-token'])
       platform.setSecret(command.inputs['web-identity-token'])
     config = parseConfig(command.inputs, env, cwd, ciRun(env).id)
+    // What the runner's disk can refuse, refused before any request.
+    if (config.outputsFile) await checkOutputsFile(config.outputsFile)
+    // A removal or a rollback publishes nothing from the source.
+    if (!config.remove && config.release?.rollback === undefined) await checkSource(config)
     result = emptyResult(config.dryRun)
     // The AWS SDK is loaded only now, for a deploy with valid inputs.
     await loadAwsHalf()(config, platform, env, result)
-    await report(platform, config, result)
   } catch (err) {
-    let message = err instanceof Error ? err.message : String(err)
-    if (config && result) {
+    failure = err instanceof Error ? err.message : String(err)
+    if (result) {
       const remaining = remainingWork(result)
       // Only a deploy that changed something can have left something half done.
       if (remaining.length > 0 && result.changedAnything) {
         const heldBack = result.deleted === 0 && (result.plan?.deletes.length ?? 0) > 0
-        message += `\nNot done: ${remaining.join(', ')}${heldBack ? ' (nothing is deleted after a failure)' : ''}. Rerunning the deploy completes it.`
+        failure += `\nNot done: ${remaining.join(', ')}${heldBack ? ' (nothing is deleted after a failure)' : ''}. Rerunning the deploy completes it.`
       }
-      await report(platform, config, result, message).catch(e =>
-        platform.warning(`Could not write the outputs: ${e}`)
-      )
     }
     if (!isExpectedError(err)) debugStack(platform, err)
-    platform.fail(message)
   }
+  if (config && result) {
+    let missing: string | undefined
+    try {
+      missing = await report(platform, config, result, failure)
+    } catch (err) {
+      missing = `the step outputs could not be set (${(err as Error).message})`
+    }
+    // One error, whatever failed: the outputs file is named with the deploy's own outcome.
+    if (missing) {
+      failure = failure
+        ? `${failure}\nThe outputs are missing too: ${missing}.`
+        : `${done(config, result)}, but its outputs are missing: ${missing}. Later jobs get no outputs from this one; rerunning the deploy writes them.`
+    }
+  }
+  if (failure !== undefined) platform.fail(failure)
 }
 
+/** What a deploy that succeeded did, for a failure that came after it. */
+function done(config: DeployConfig, result: DeployResult): string {
+  const where = `s3://${config.bucket}/${config.prefix}`
+  if (result.dryRun) return `The dry run against ${where} finished (nothing was changed)`
+  return config.remove ? `${where} was removed` : `The site was deployed to ${where}`
+}
+
+/** Step outputs, the outputs file, the job summary and the log; returns why the file is missing. */
 async function report(
   platform: Platform,
   config: DeployConfig,
   result: DeployResult,
   failure?: string
-) {
+): Promise<string | undefined> {
   const outputs = buildOutputs(result)
   for (const [name, value] of Object.entries(outputs)) platform.setOutput(name, value)
-  if (config.outputsFile) await writeFile(config.outputsFile, toDotenv(outputs))
+  const missing = config.outputsFile
+    ? await writeOutputsFile(config.outputsFile, toDotenv(outputs))
+    : undefined
   // The deploy is done whatever happens to its summary: a summary that cannot be written warns.
   await platform
     .writeSummary(summaryMarkdown(config, result, failure))
@@ -85,6 +111,7 @@ async function report(
       .map(([k, v]) => `${k}=${v}`)
       .join('\n')
   )
+  return missing
 }
 
 function debugStack(platform: Platform, err: unknown): void {

@@ -7,6 +7,14 @@ import * as path from 'node:path'
 import { parse } from 'yaml'
 import { helpText } from '../../src/config/help'
 import { INPUT_SPECS, OUTPUTS, plainText } from '../../src/config/inputs'
+import {
+  CANNED_ACLS,
+  FALSE_WORDS,
+  OUTSIDE_SYMLINKS,
+  SSE_ALGORITHMS,
+  STORAGE_CLASSES,
+  TRUE_WORDS
+} from '../../src/config/choices'
 import { readRepoFile, ROOT } from '../helpers/repo'
 
 const action = parse(readRepoFile('action.yml'))
@@ -66,6 +74,33 @@ test('--help: every input as a flag, with its description and default, and every
       expect(help).toContain(`${plainText(spec.description)} (default: ${spec.default})`)
   }
   for (const o of OUTPUTS) expect(help).toContain(`  ${o.name}: ${plainText(o.description)}`)
+})
+
+test('every choice-valued input lists every value its parser accepts, in its placeholder and its description', () => {
+  const choices: [string, readonly string[]][] = [
+    ['acl', CANNED_ACLS],
+    ['storage-class', STORAGE_CLASSES],
+    ['sse', SSE_ALGORITHMS],
+    ['outside-symlinks', OUTSIDE_SYMLINKS]
+  ]
+  const help = helpText()
+  for (const [name, values] of choices) {
+    const spec = INPUT_SPECS.find(s => s.name === name)!
+    expect([name, spec.placeholder]).toEqual([name, values.join('|')])
+    expect(help).toContain(`  --${name} <${values.join('|')}>`)
+    for (const value of values)
+      expect([name, spec.description]).toEqual([name, expect.stringContaining(`\`${value}\``)])
+  }
+  // sse-kms-key-id goes with either KMS algorithm.
+  const kmsKey = INPUT_SPECS.find(s => s.name === 'sse-kms-key-id')!
+  for (const sse of SSE_ALGORITHMS.filter(a => a.startsWith('aws:kms')))
+    expect(kmsKey.description).toContain(`\`sse: ${sse}\``)
+  // Booleans: every word, in --help and the README.
+  const readme = readRepoFile('README.md')
+  for (const word of [...TRUE_WORDS, ...FALSE_WORDS]) {
+    expect(help).toMatch(new RegExp(`Booleans accept .*\\b${word}\\b`))
+    expect(readme).toMatch(new RegExp(`Booleans accept .*\`${word}\``))
+  }
 })
 
 test("plain text keeps a link's words and drops pointers to the docs and code marks", () => {

@@ -11,11 +11,10 @@ import * as path from 'node:path'
 import { parse } from 'yaml'
 import { motoSuite } from '../helpers/moto'
 import {
-  aws,
+  bucketAndDistribution,
   createDistribution,
   downloadAll,
   getInvalidationPaths,
-  listInvalidations,
   listObjects,
   MANIFEST
 } from '../helpers/aws'
@@ -26,15 +25,8 @@ import { ROOT } from '../helpers/repo'
 
 const moto = motoSuite('real')
 
-/** Every object (the state object too, with ETag and time), and the distribution's invalidations and ETag. */
-async function snapshot(bucket: string, distribution: string) {
-  const info = await aws(moto.endpoint, 'cloudfront', 'get-distribution', '--id', distribution)
-  return {
-    objects: await listObjects(moto.endpoint, bucket, { withManifest: true }),
-    invalidations: await listInvalidations(moto.endpoint, distribution),
-    distributionETag: info.ETag as string
-  }
-}
+const snapshot = (bucket: string, distribution: string) =>
+  bucketAndDistribution(moto.endpoint, bucket, distribution)
 
 /** A file at a path given as bytes: names that are not UTF-8 cannot be written as strings. */
 async function writeBytesPath(root: string, ...parts: (string | number[])[]): Promise<void> {
@@ -70,7 +62,7 @@ describe('what S3 would refuse is refused before anything changes, with nothing 
         await writeFile(path.join(source, deep, 'x'), 'deep')
         return {}
       },
-      /Refusing to deploy: 1 file\(s\) would get an S3 key longer than the 1,024 bytes S3 allows \(UTF-8, prefix included\): 'a{59}…a{57}\/x' \(1,207 bytes\)\. Nothing was changed\. Shorten their paths, or leave them out with 'exclude'\./
+      /Input 'source' has 1 file\(s\) whose S3 key would be longer than the 1,024 bytes S3 allows \(UTF-8, prefix included\): 'a{59}…a{57}\/x' \(1,207 bytes\)\. Nothing was changed\. Shorten their paths, or leave them out with 'exclude'\./
     ],
     [
       'a key that fits at the root but not under the prefix',
@@ -81,7 +73,7 @@ describe('what S3 would refuse is refused before anything changes, with nothing 
         await writeFile(path.join(source, folders, `${'c'.repeat(11)}.html`), 'long')
         return { prefix: 'site/v2' }
       },
-      /Refusing to deploy: 1 file\(s\) would get an S3 key longer than the 1,024 bytes S3 allows \(UTF-8, prefix included \(the prefix 'site\/v2\/' takes 8 of them\)\): 'b{59}…b{42}\/c{11}\.html' \(1,028 bytes\)\. Nothing was changed\. Shorten their paths or the prefix/
+      /Input 'source' has 1 file\(s\) whose S3 key would be longer than the 1,024 bytes S3 allows \(UTF-8, prefix included \(the prefix 'site\/v2\/' takes 8 of them\)\): 'b{59}…b{42}\/c{11}\.html' \(1,028 bytes\)\. Nothing was changed\. Shorten their paths or the prefix/
     ],
     [
       'a file name that is not UTF-8 (caf\\xe9.html)',

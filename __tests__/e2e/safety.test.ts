@@ -46,8 +46,9 @@ async function seed(bucket: string, keys: string[]): Promise<void> {
 
 describe('bad input is refused, naming it, before any request or before any write', () => {
   /**
-   * What may reach AWS first: input errors and a bad source are refused before any request
-   * ('none'); what is only found by reading the bucket, before any write ('reads').
+   * What may reach AWS first: input errors and a source with no file in scope are refused
+   * before any request ('none'); what is only found by reading the bucket, or by the whole walk
+   * of the source (which runs beside the first reads), before any write ('reads').
    */
   type Case = [
     string,
@@ -67,8 +68,13 @@ describe('bad input is refused, naming it, before any request or before any writ
         bucket: ctx.bucket
       }),
       /Input 'source' is an empty folder/,
-      // Found by the walk, which runs beside the first reads of the bucket.
-      'reads'
+      'none'
+    ],
+    [
+      'an include that matches no file',
+      async ctx => ({ source: ctx.site, bucket: ctx.bucket, include: '*.htm' }),
+      /Input 'include' leaves nothing to deploy: 0 of 2 file\(s\) in '\S+' match include '\*\.htm'\./,
+      'none'
     ],
     [
       'a missing source',

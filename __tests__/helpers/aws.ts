@@ -171,3 +171,20 @@ export async function bucketContents(
   await walk(dir)
   return out
 }
+
+/**
+ * What a refused deploy must leave as it was: every object (the state object and any lease
+ * too, with ETag and time), and the distribution's invalidations and ETag.
+ */
+export async function bucketAndDistribution(
+  endpoint: string,
+  bucket: string,
+  distribution: string
+) {
+  const info = await aws(endpoint, 'cloudfront', 'get-distribution', '--id', distribution)
+  return {
+    objects: await listObjects(endpoint, bucket, { withManifest: true }),
+    invalidations: await listInvalidations(endpoint, distribution),
+    distributionETag: info.ETag as string
+  }
+}

@@ -47,6 +47,7 @@ export function baseConfig(source: string, overrides: Partial<DeployConfig> = {}
     outputsFile: undefined,
     role: undefined,
     inScope: () => true,
+    filters: { include: [], exclude: [] },
     rules: { cacheControl: [], contentType: [] },
     settings: {},
     manifestKey: '.s3-cloudfront-deploy.json',

@@ -377,3 +377,20 @@ describe('keep-removed-assets', () => {
     expect(removed(written[written.length - 1]!)).toEqual([])
   })
 })
+
+test('filters that leave nothing to deploy: refused before any request, as an empty source is', async () => {
+  const { createFilter } = await import('../../src/plan/filter')
+  const cfg = await config({
+    inScope: createFilter('[', ''),
+    filters: { include: ['['], exclude: [] }
+  })
+  for (const dryRun of [false, true]) {
+    clearSent()
+    await expect(deploy({ ...cfg, dryRun }, deps(), emptyResult(dryRun))).rejects.toThrow(
+      /^Input 'include' leaves nothing to deploy: 0 of 4 file\(s\) in '\S+' match include '\['\. Nothing was changed\./
+    )
+    expect(sent).toEqual([])
+    expect(s3Mock.calls()).toEqual([])
+    expect(cfMock.calls()).toEqual([])
+  }
+})

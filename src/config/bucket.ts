@@ -2,6 +2,13 @@
 // objects are written (ACL, storage class, encryption).
 import { InputError, invalidInput } from './input-error'
 import { parseChoice } from './parse'
+import {
+  ARCHIVE_STORAGE_CLASSES,
+  CANNED_ACLS,
+  orList,
+  SSE_ALGORITHMS,
+  STORAGE_CLASSES
+} from './choices'
 import type { RawInputs } from './read'
 import type { ObjectSettings } from '../plan/types'
 import { MAX_KEY_BYTES, utf8Length } from '../plan/keys'
@@ -21,9 +28,17 @@ export function validateBucket(bucket: string): void {
   }
 }
 
+/** '' (unset: the bucket root), or a folder path normalised to `a/b/`. */
 export function parsePrefix(value: string): string {
+  if (value === '') return ''
   const trimmed = value.replace(/^\/+|\/+$/g, '')
-  if (trimmed === '') return ''
+  // Slashes alone name no folder: the root is asked for by leaving the prefix out, never by
+  // a value that would publish at the root unnoticed.
+  if (trimmed === '') {
+    throw new InputError(
+      `Input 'prefix' must be a folder path like "docs" or "site/v2", got '${value}', which names no folder: for the bucket root, leave prefix unset.`
+    )
+  }
   const parts = trimmed.split('/')
   if (parts.some(p => p === '' || p === '.' || p === '..') || trimmed.includes('\\')) {
     throw invalidInput(
@@ -65,32 +80,12 @@ export function checkKeyLength(prefix: string, ...keys: string[]): void {
   )
 }
 
-const CANNED_ACLS = [
-  'private',
-  'public-read',
-  'public-read-write',
-  'authenticated-read',
-  'aws-exec-read',
-  'bucket-owner-read',
-  'bucket-owner-full-control'
-] as const
-
-/** Classes a website can be served from: archive classes need a restore before any GET. */
-const STORAGE_CLASSES = [
-  'STANDARD',
-  'INTELLIGENT_TIERING',
-  'STANDARD_IA',
-  'ONEZONE_IA',
-  'GLACIER_IR',
-  'REDUCED_REDUNDANCY'
-] as const
-
 export function parseSettings(raw: RawInputs): ObjectSettings {
   const settings: ObjectSettings = {}
   if (raw.acl !== undefined) settings.acl = parseChoice('acl', raw.acl, CANNED_ACLS)
   if (raw['storage-class'] !== undefined) {
     const value = raw['storage-class'].toUpperCase()
-    if (value === 'GLACIER' || value === 'DEEP_ARCHIVE') {
+    if ((ARCHIVE_STORAGE_CLASSES as readonly string[]).includes(value)) {
       throw invalidInput(
         'storage-class',
         raw['storage-class'],
@@ -104,19 +99,15 @@ export function parseSettings(raw: RawInputs): ObjectSettings {
     ).toUpperCase()
   }
   if (raw.sse !== undefined) {
-    const sse = (
-      { aes256: 'AES256', 'aws:kms': 'aws:kms', 'aws:kms:dsse': 'aws:kms:dsse' } as Record<
-        string,
-        string
-      >
-    )[raw.sse.toLowerCase()]
-    if (!sse) throw invalidInput('sse', raw.sse, 'must be AES256, aws:kms or aws:kms:dsse')
+    const given = raw.sse.toLowerCase()
+    const sse = SSE_ALGORITHMS.find(a => a.toLowerCase() === given)
+    if (!sse) throw invalidInput('sse', raw.sse, `must be ${orList(SSE_ALGORITHMS)}`)
     settings.sse = sse
   }
   if (raw['sse-kms-key-id'] !== undefined) {
     if (!settings.sse?.startsWith('aws:kms')) {
       throw new InputError(
-        `Input 'sse-kms-key-id' needs 'sse: aws:kms': a KMS key is only used with KMS encryption.`
+        `Input 'sse-kms-key-id' needs 'sse: aws:kms' (or aws:kms:dsse): a KMS key is only used with KMS encryption.`
       )
     }
     settings.sseKmsKeyId = raw['sse-kms-key-id']

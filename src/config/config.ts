@@ -11,6 +11,7 @@ import type { ObjectSettings } from '../plan/types'
 import { leaseSettings, MIN_LEASE_SECONDS, type LeaseSettings } from '../plan/lease'
 import { parseBoolean, parseChoice, parseDuration, parseInteger } from './parse'
 import { parseReleases, type ReleaseConfig } from './releases'
+import { OUTSIDE_SYMLINKS } from './choices'
 import { parseDistributionIds, parsePaths } from './cloudfront'
 import {
   checkKeyLength,
@@ -44,7 +45,7 @@ export interface DeployConfig {
   wait: boolean
   waitTimeoutSeconds: number
   failOnWaitTimeout: boolean
-  outsideSymlinks: 'skip' | 'fail'
+  outsideSymlinks: (typeof OUTSIDE_SYMLINKS)[number]
   region: string
   /** An S3-compatible store's URL, for S3 requests only; undefined: the SDK's chain. */
   endpoint: string | undefined
@@ -55,6 +56,8 @@ export interface DeployConfig {
   role: RoleConfig | undefined
   /** include/exclude: whether a path relative to the source is synced. */
   inScope: (relPath: string) => boolean
+  /** The include and exclude globs as given, for messages. */
+  filters: { include: string[]; exclude: string[] }
   rules: HeaderRules
   settings: ObjectSettings
   /** Full key of the manifest (prefix + manifest-key). */
@@ -115,6 +118,7 @@ export function parseConfig(
     )
   }
   const deletes = parseBoolean('delete', get('delete'))
+  const wait = parseWait(raw, get)
   return {
     source: path.resolve(cwd, source),
     bucket,
@@ -138,13 +142,8 @@ export function parseConfig(
     ),
     keepRemovedSeconds: parseKeepRemoved(get('keep-removed-assets'), deletes),
     dryRun: parseBoolean('dry-run', get('dry-run')),
-    wait: parseBoolean('wait', get('wait')),
-    waitTimeoutSeconds: parseInteger('wait-timeout', get('wait-timeout'), 1, 24 * 3600),
-    failOnWaitTimeout: parseBoolean('fail-on-wait-timeout', get('fail-on-wait-timeout')),
-    outsideSymlinks: parseChoice('outside-symlinks', get('outside-symlinks'), [
-      'skip',
-      'fail'
-    ] as const),
+    ...wait,
+    outsideSymlinks: parseChoice('outside-symlinks', get('outside-symlinks'), OUTSIDE_SYMLINKS),
     region: parseRegion(raw.region, env),
     endpoint: raw.endpoint === undefined ? undefined : parseEndpoint(raw.endpoint),
     pathStyle: parseBoolean('path-style', get('path-style')),
@@ -153,6 +152,10 @@ export function parseConfig(
       raw['outputs-file'] === undefined ? undefined : path.resolve(cwd, raw['outputs-file']),
     role: parseRole(raw, runId),
     inScope: parseFilter(get('include'), get('exclude')),
+    filters: {
+      include: parseGlobs(get('include')).map(g => g.pattern),
+      exclude: parseGlobs(get('exclude')).map(g => g.pattern)
+    },
     rules: {
       cacheControl: parseRules('cache-control', get('cache-control'), checkCacheControl),
       contentType: parseRules('content-type', get('content-type'), checkContentType)
@@ -187,6 +190,35 @@ function parseFilter(include: string, exclude: string): (relPath: string) => boo
   return createFilter(include, exclude)
 }
 
+/**
+ * wait, and what bounds it: a timeout set without `wait: true` would mean nothing (the step
+ * does not wait), and is refused as keep-removed-assets is without delete. The action's own
+ * default, which GitHub's runner passes for every step, is not "set".
+ */
+function parseWait(
+  raw: RawInputs,
+  get: (name: InputName) => string
+): Pick<DeployConfig, 'wait' | 'waitTimeoutSeconds' | 'failOnWaitTimeout'> {
+  const wait = parseBoolean('wait', get('wait'))
+  const waitTimeoutSeconds = parseInteger('wait-timeout', get('wait-timeout'), 1, 24 * 3600)
+  const failOnWaitTimeout = parseBoolean('fail-on-wait-timeout', get('fail-on-wait-timeout'))
+  if (!wait) {
+    const defaultTimeout = Number(defaultOf('wait-timeout'))
+    const given =
+      raw['wait-timeout'] !== undefined && waitTimeoutSeconds !== defaultTimeout
+        ? 'wait-timeout'
+        : failOnWaitTimeout
+          ? 'fail-on-wait-timeout'
+          : undefined
+    if (given) {
+      throw new InputError(
+        `Input '${given}' needs 'wait: true': it applies to waiting for the invalidation, and without wait the step does not wait.`
+      )
+    }
+  }
+  return { wait, waitTimeoutSeconds, failOnWaitTimeout }
+}
+
 function parseKeepRemoved(value: string, deletes: boolean): number {
   const seconds = parseDuration('keep-removed-assets', value)
   if (seconds > 0 && !deletes) {
@@ -219,8 +251,13 @@ function parseRole(raw: RawInputs, runId: string | undefined): RoleConfig | unde
   )
   const arn = raw['role-to-assume']
   if (arn === undefined) {
-    for (const name of ['web-identity-token', 'role-session-name'] as const) {
-      if (raw[name] !== undefined) {
+    const durationSet = durationSeconds !== Number(defaultOf('role-duration-seconds'))
+    for (const name of [
+      'web-identity-token',
+      'role-session-name',
+      'role-duration-seconds'
+    ] as const) {
+      if (name === 'role-duration-seconds' ? durationSet : raw[name] !== undefined) {
         throw new InputError(
           `Input '${name}' is set but 'role-to-assume' is not: set the role to assume.`
         )

@@ -1,4 +1,5 @@
 import { INPUT_SPECS, OUTPUTS, plainText } from './inputs'
+import { FALSE_WORDS, TRUE_WORDS } from './choices'
 
 /** `--help`: every flag from the inputs table, with its default. */
 export function helpText(): string {
@@ -19,6 +20,8 @@ export function helpText(): string {
     '  --version',
     '      Show the version.',
     '',
+    booleanWords(),
+    '',
     'Outputs (GitHub step outputs; with --outputs-file, a dotenv file with NAME_IN_CAPITALS=value):',
     ...OUTPUTS.map(o => `  ${o.name}: ${plainText(o.description)}`),
     '',
@@ -26,4 +29,10 @@ export function helpText(): string {
     'AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_CLOUDFRONT, ...).',
     ''
   ].join('\n')
+}
+
+/** `Booleans accept true/false (also yes/no, …), in any case.`: every word parseBoolean takes. */
+export function booleanWords(): string {
+  const pairs = TRUE_WORDS.map((word, i) => `${word}/${FALSE_WORDS[i]}`)
+  return `Booleans accept ${pairs[0]} (also ${pairs.slice(1).join(', ')}), in any case; with a flag, --name alone is true and --no-name false.`
 }

@@ -1,4 +1,12 @@
 import { MIN_KEPT_PER_PATH } from '../plan/fold'
+import {
+  alternatives,
+  CANNED_ACLS,
+  oneOf,
+  OUTSIDE_SYMLINKS,
+  SSE_ALGORITHMS,
+  STORAGE_CLASSES
+} from './choices'
 
 /**
  * The public contract: every input and output of the action, in one table. `npm run generate`
@@ -30,7 +38,7 @@ export const INPUTS = [
     default: 'public',
     placeholder: 'DIR',
     description:
-      'Folder to publish (the built site), relative to the working directory. Must exist and not be empty.'
+      'Folder to publish (the built site), relative to the working directory. Must exist and hold a file that `include` and `exclude` keep.'
   },
   {
     name: 'bucket',
@@ -45,7 +53,8 @@ export const INPUTS = [
     default: '',
     placeholder: 'PATH',
     unset: 'the bucket root',
-    description: 'Key prefix (folder) in the bucket, e.g. `docs` or `site/v2`.'
+    description:
+      'Key prefix (folder) in the bucket, e.g. `docs` or `site/v2`; unset for the bucket root.'
   },
   {
     name: 'include',
@@ -87,28 +96,25 @@ export const INPUTS = [
     name: 'acl',
     kind: 'string',
     default: '',
-    placeholder: 'ACL',
+    placeholder: alternatives(CANNED_ACLS),
     unset: 'none sent',
-    description:
-      'Canned ACL for uploaded objects: `private`, `public-read`, `public-read-write`, `authenticated-read`, `aws-exec-read`, `bucket-owner-read` or `bucket-owner-full-control`. Buckets created since 2023 refuse ACLs.'
+    description: `Canned ACL for uploaded objects: ${oneOf(CANNED_ACLS)}. Buckets created since 2023 refuse ACLs.`
   },
   {
     name: 'storage-class',
     kind: 'string',
     default: '',
-    placeholder: 'CLASS',
+    placeholder: alternatives(STORAGE_CLASSES),
     unset: 'the bucket default',
-    description:
-      'Storage class of uploaded objects: `STANDARD`, `INTELLIGENT_TIERING`, `STANDARD_IA`, `ONEZONE_IA`, `GLACIER_IR` or `REDUCED_REDUNDANCY` (archive classes cannot serve a website).'
+    description: `Storage class of uploaded objects: ${oneOf(STORAGE_CLASSES)} (archive classes cannot serve a website).`
   },
   {
     name: 'sse',
     kind: 'string',
     default: '',
-    placeholder: 'AES256|aws:kms',
+    placeholder: alternatives(SSE_ALGORITHMS),
     unset: 'the bucket default',
-    description:
-      'Server-side encryption of uploaded objects: `AES256`, `aws:kms` or `aws:kms:dsse`.'
+    description: `Server-side encryption of uploaded objects: ${oneOf(SSE_ALGORITHMS)}.`
   },
   {
     name: 'sse-kms-key-id',
@@ -116,7 +122,7 @@ export const INPUTS = [
     default: '',
     placeholder: 'KEY',
     unset: 'the AWS managed key',
-    description: 'KMS key (ID, ARN or alias) for `sse: aws:kms`.'
+    description: 'KMS key (ID, ARN or alias) for `sse: aws:kms` or `sse: aws:kms:dsse`.'
   },
   {
     name: 'manifest-key',
@@ -253,20 +259,20 @@ export const INPUTS = [
     kind: 'integer',
     default: '600',
     placeholder: 'SECONDS',
-    description: 'How long to wait for the invalidation, in seconds.'
+    description: 'With `wait`, how long to wait for the invalidation, in seconds.'
   },
   {
     name: 'fail-on-wait-timeout',
     kind: 'boolean',
     default: 'false',
     description:
-      'Fail the step when the invalidation is still in progress at `wait-timeout`. By default that is a warning: the files are deployed, and `invalidation-status` stays `InProgress`.'
+      'With `wait`, fail the step when the invalidation is still in progress at `wait-timeout`. By default that is a warning: the files are deployed, and `invalidation-status` stays `InProgress`.'
   },
   {
     name: 'outside-symlinks',
     kind: 'string',
     default: 'skip',
-    placeholder: 'skip|fail',
+    placeholder: alternatives(OUTSIDE_SYMLINKS),
     description:
       'A symbolic link that leads outside `source` is never published: `skip` it with a warning, or `fail` the deploy.'
   },
@@ -332,7 +338,7 @@ export const INPUTS = [
     default: '3600',
     placeholder: 'SECONDS',
     description:
-      'Lifetime of the assumed credentials (900-43,200 s); they are renewed if a deploy outlasts them.'
+      'With `role-to-assume`, the lifetime of the assumed credentials (900-43,200 s); they are renewed if a deploy outlasts them.'
   },
   {
     name: 'outputs-file',
@@ -341,7 +347,7 @@ export const INPUTS = [
     placeholder: 'FILE',
     unset: 'none',
     description:
-      'Also write the outputs to this dotenv file (for GitLab `artifacts:reports:dotenv`).'
+      'Also write the outputs to this dotenv file (for GitLab `artifacts:reports:dotenv`); its folder must exist.'
   }
 ] as const satisfies readonly InputSpec[]
 

@@ -1,10 +1,12 @@
 // Parsers any input can use: each returns the typed value, or throws an InputError naming the
 // input, what was expected and what was given.
 import { invalidInput } from './input-error'
+import { FALSE_WORDS, TRUE_WORDS } from './choices'
 
 export function parseBoolean(name: string, value: string): boolean {
-  if (/^(true|yes|on|1)$/i.test(value)) return true
-  if (/^(false|no|off|0)$/i.test(value)) return false
+  const word = value.toLowerCase()
+  if ((TRUE_WORDS as readonly string[]).includes(word)) return true
+  if ((FALSE_WORDS as readonly string[]).includes(word)) return false
   throw invalidInput(name, value, 'must be true or false')
 }
 

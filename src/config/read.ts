@@ -84,11 +84,27 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
   return { help: values.help === true, version: values.version === true, inputs }
 }
 
+/**
+ * The input an unknown flag was meant to be, spelled another way: `--distribution_id`,
+ * `--Dry-Run`, `--dryrun`, `--no-wait` for a boolean.
+ */
+function meant(flag: string): string | undefined {
+  const squash = (text: string) => text.toLowerCase().replace(/[-_ ]/g, '')
+  const word = flag.replace(/^-+/, '')
+  const negated = /^no[-_]?/i.test(word) ? squash(word.replace(/^no[-_]?/i, '')) : undefined
+  const exact = INPUTS.find(i => squash(i.name) === squash(word))
+  if (exact) return `--${exact.name}`
+  const flipped = INPUTS.find(i => i.kind === 'boolean' && squash(i.name) === negated)
+  return flipped ? `--no-${flipped.name}` : undefined
+}
+
 function describeParseError(err: Error & { code?: string }): string {
-  const option = /'(--[^' ]+)/.exec(err.message)?.[1]
+  const option = /'(-{1,2}[^' ]+)/.exec(err.message)?.[1]
   switch (err.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `Unknown flag '${option ?? err.message}'. Run with --help to list the flags.`
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const suggestion = option === undefined ? undefined : meant(option)
+      return `Unknown flag '${option ?? err.message}'${suggestion ? `: did you mean ${suggestion}?` : '.'} Run with --help to list the flags.`
+    }
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': {
       // Show only the start of a long stray value: it may be a token whose flag was forgotten.
       const value = /'([^']*)'/.exec(err.message)?.[1] ?? ''

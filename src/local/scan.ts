@@ -1,16 +1,13 @@
-import { absolutePath, walkSource, type SkippedLink } from './walk'
+import { absolutePath, type SkippedLink, type SourceListing } from './walk'
 import { hashFile, hashSmallFileSync, type FileDigest } from './hash'
 import { FileContents } from './contents'
 import { forEachLimit } from '../util/pool'
 import { keyFor } from '../plan/keys'
 import { headersDigest, headersFor, type HeaderRules } from '../plan/headers'
 import type { ObjectHeaders, ObjectSettings, SourceFile } from '../plan/types'
-import type { NonUtf8Name } from '../plan/names'
 
 export interface ScanOptions {
   prefix: string
-  /** Files out of scope (include/exclude) are not hashed or published. */
-  inScope: (relPath: string) => boolean
   rules: HeaderRules
   settings: ObjectSettings
   /** Bytes of small files to keep for their upload (0: none, as in a dry run). */
@@ -20,8 +17,6 @@ export interface ScanOptions {
 export interface ScanResult {
   files: SourceFile[]
   skippedLinks: SkippedLink[]
-  /** Names that are not UTF-8, left out: the caller refuses them. */
-  nonUtf8Names: NonUtf8Name[]
   /** Files left out by include/exclude. */
   excluded: number
   bytes: number
@@ -75,13 +70,16 @@ class RenamedFile extends ScannedFile {
   }
 }
 
-/** Walks the source and hashes every file in scope, mapping each to its key and headers. */
-export async function scanSource(source: string, options: ScanOptions): Promise<ScanResult> {
-  const { files: found, onDisk, skippedLinks, nonUtf8Names } = await walkSource(source)
+/** Hashes every file of the listing, mapping each to its key and headers. */
+export async function scanSource(
+  source: string,
+  listing: SourceListing,
+  options: ScanOptions
+): Promise<ScanResult> {
+  const { files: inScope, onDisk, skippedLinks } = listing
   // Empty except on macOS, where a name on disk may not be NFC.
   const diskPath = (relPath: string) =>
     onDisk.size === 0 ? relPath : (onDisk.get(relPath) ?? relPath)
-  const inScope = found.filter(relPath => options.inScope(relPath))
   const free = Array.from({ length: HASH_CONCURRENCY }, () => Buffer.allocUnsafe(HASH_BUFFER))
   let bytes = 0
   // Few distinct header sets exist (one per rule and type): share them, so 100,000 files do
@@ -138,12 +136,5 @@ export async function scanSource(source: string, options: ScanOptions): Promise<
       free.push(buffer)
     }
   })
-  return {
-    files,
-    skippedLinks,
-    nonUtf8Names,
-    excluded: found.length - inScope.length,
-    bytes,
-    contents
-  }
+  return { files, skippedLinks, excluded: listing.excluded, bytes, contents }
 }

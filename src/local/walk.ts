@@ -99,13 +99,53 @@ export async function walkSource(
   root: string,
   { nfc = process.platform === 'darwin' }: WalkOptions = {}
 ): Promise<WalkResult> {
+  const { files, renamed, skippedLinks, nonUtf8Names } = await traverse(root, nfc)
+  files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const onDisk = new Map(renamed)
+  if (renamed.length > 0) refuseNameClashes(root, files, renamed)
+  nonUtf8Names.sort((a, b) =>
+    a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : Buffer.compare(a.bytes, b.bytes)
+  )
+  if (files.length === 0 && nonUtf8Names.length === 0) {
+    throw new InputError(
+      `Input 'source' is an empty folder ('${root}'): build the site first, or point 'source' at the build output.`
+    )
+  }
+  return { files, onDisk, skippedLinks, nonUtf8Names }
+}
+
+/**
+ * Whether the source has a file in scope, walking only until it finds one (one folder, for a
+ * site with a file at its top and no include): a check cheap enough to run before any request.
+ * When there is none, the whole walk, unsorted, so the caller can say why.
+ */
+export async function findFileInScope(
+  root: string,
+  inScope: (relPath: FoundFile) => boolean,
+  { nfc = process.platform === 'darwin' }: WalkOptions = {}
+): Promise<{ found: true } | { found: false; files: FoundFile[]; nonUtf8Names: NonUtf8Name[] }> {
+  const walk = await traverse(root, nfc, inScope)
+  return walk.stopped
+    ? { found: true }
+    : { found: false, files: walk.files, nonUtf8Names: walk.nonUtf8Names }
+}
+
+/**
+ * The walk itself (see walkSource), unsorted; it stops at the first file `stopAt` accepts.
+ * `renamed`: [relPath, path on disk] of the files whose name was normalized.
+ */
+async function traverse(
+  root: string,
+  nfc: boolean,
+  stopAt?: (relPath: FoundFile) => boolean
+): Promise<Omit<WalkResult, 'onDisk'> & { renamed: [FoundFile, string][]; stopped: boolean }> {
   const rootReal = await checkSourceFolder(root)
   const files: FoundFile[] = []
   const skippedLinks: SkippedLink[] = []
   const nonUtf8Names: NonUtf8Name[] = []
   const inside = insideOf(rootReal)
-  // The files whose path was normalized: [relPath, path on disk].
   const renamed: [FoundFile, string][] = []
+  const done = (stopped: boolean) => ({ files, renamed, skippedLinks, nonUtf8Names, stopped })
 
   // Depth-first with an explicit stack; `ancestors` are the real paths above, to stop link loops.
   // `disk` is `rel` as on disk: the same string unless a name above was normalized.
@@ -124,6 +164,7 @@ export async function walkSource(
       if (entry.isFile()) {
         files.push(rel)
         if (disk !== rel) renamed.push([rel, disk])
+        if (stopAt?.(rel)) return done(true)
       } else if (entry.isDirectory()) {
         const real = path.join(dir.real, entry.name)
         stack.push({ abs, rel, disk, real, ancestors: new Set([...dir.ancestors, real]) })
@@ -148,6 +189,7 @@ export async function walkSource(
         if (target.isFile()) {
           files.push(rel)
           if (disk !== rel) renamed.push([rel, disk])
+          if (stopAt?.(rel)) return done(true)
         } else if (target.isDirectory()) {
           if (dir.ancestors.has(real)) {
             skippedLinks.push({ relPath: rel, kind: 'loop', reason: 'link loop' })
@@ -158,18 +200,35 @@ export async function walkSource(
       }
     }
   }
-  files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-  const onDisk = new Map(renamed)
-  if (renamed.length > 0) refuseNameClashes(root, files, renamed)
-  nonUtf8Names.sort((a, b) =>
-    a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : Buffer.compare(a.bytes, b.bytes)
-  )
-  if (files.length === 0 && nonUtf8Names.length === 0) {
-    throw new InputError(
-      `Input 'source' is an empty folder ('${root}'): build the site first, or point 'source' at the build output.`
-    )
+  return done(false)
+}
+
+/** The source's files in scope, as walked: what a scan hashes. */
+export interface SourceListing {
+  /** The files in scope (include/exclude), sorted by relPath. */
+  files: FoundFile[]
+  /** Where a name was normalized (NFC), the file's path on disk. */
+  onDisk: Map<FoundFile, string>
+  skippedLinks: SkippedLink[]
+  /** Names that are not UTF-8, left out: the caller refuses them. */
+  nonUtf8Names: NonUtf8Name[]
+  /** Files left out by include/exclude. */
+  excluded: number
+}
+
+/** The files of a walk that are in scope. */
+export function listInScope(
+  walk: WalkResult,
+  inScope: (relPath: string) => boolean
+): SourceListing {
+  const files = walk.files.filter(relPath => inScope(relPath))
+  return {
+    files,
+    onDisk: walk.onDisk,
+    skippedLinks: walk.skippedLinks,
+    nonUtf8Names: walk.nonUtf8Names,
+    excluded: walk.files.length - files.length
   }
-  return { files, onDisk, skippedLinks, nonUtf8Names }
 }
 
 /**

@@ -59,7 +59,7 @@ export function describeLongKeys(long: readonly LongKey[], prefix: string): stri
   const more = long.length > NAMED ? `, and ${long.length - NAMED} more` : ''
   const prefixNote =
     prefix === '' ? '' : ` (the prefix '${prefix}' takes ${utf8Length(prefix)} of them)`
-  return `Refusing to deploy: ${long.length} file(s) would get an S3 key longer than the ${formatCount(MAX_KEY_BYTES)} bytes S3 allows (UTF-8, prefix included${prefixNote}): ${named.join(', ')}${more}. Nothing was changed. Shorten their paths${prefix === '' ? '' : ' or the prefix'}, or leave them out with 'exclude'.`
+  return `Input 'source' has ${long.length} file(s) whose S3 key would be longer than the ${formatCount(MAX_KEY_BYTES)} bytes S3 allows (UTF-8, prefix included${prefixNote}): ${named.join(', ')}${more}. Nothing was changed. Shorten their paths${prefix === '' ? '' : ' or the prefix'}, or leave them out with 'exclude'.`
 }
 
 /** `aaaa…aaaa/index.html`: a path of thousands of characters, still recognisable. */

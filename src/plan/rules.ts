@@ -37,9 +37,44 @@ export function firstMatch(rules: readonly Rule[], relPath: string): string | un
   return rules.find(r => r.matches(relPath))?.value
 }
 
-/** Header values are one line of visible ASCII. */
+/** RFC 9110 §5.6.2: a token is one or more of these. */
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+/** RFC 9111 §5.2: `cache-directive = token [ "=" ( token / quoted-string ) ]`, comma-separated. */
+const DIRECTIVE = new RegExp(`^(${TOKEN})(?:=(${TOKEN}|"(?:[^"\\\\]|\\\\.)*"))?$`)
+/** Directives whose argument is delta-seconds (RFC 9111 §5.2, RFC 5861): a whole number. */
+const SECONDS = new Set([
+  'max-age',
+  's-maxage',
+  'min-fresh',
+  'max-stale',
+  'stale-while-revalidate',
+  'stale-if-error'
+])
+
+/**
+ * One line of visible ASCII, and a list of directives a cache can read: a value such as
+ * `1 year` or `max-age=forever` would be stored and served, and then ignored by every cache.
+ */
 export function checkCacheControl(value: string): string | undefined {
-  return /^[\x20-\x7e]+$/.test(value) ? undefined : 'a Cache-Control value must be printable ASCII'
+  if (!/^[\x20-\x7e]+$/.test(value)) return 'a Cache-Control value must be printable ASCII'
+  // Commas inside a quoted argument (no-cache="Set-Cookie, X") do not separate directives.
+  const directives = value.match(/(?:"(?:[^"\\]|\\.)*"|[^,"])+|"/g) ?? []
+  for (const raw of directives) {
+    const directive = raw.trim()
+    if (directive === '') continue
+    const m = DIRECTIVE.exec(directive)
+    if (!m) {
+      return `'${directive}' is not a Cache-Control directive (directives are separated by commas, such as 'public, max-age=3600')`
+    }
+    const [, name = '', arg] = m
+    const lower = name.toLowerCase()
+    // max-stale alone is valid (any staleness); max-age and s-maxage need their number.
+    const needsNumber = lower === 'max-age' || lower === 's-maxage'
+    if (SECONDS.has(lower) && (arg === undefined ? needsNumber : !/^\d+$/.test(arg))) {
+      return `${name} takes a number of seconds, such as ${name}=3600`
+    }
+  }
+  return undefined
 }
 
 export function checkContentType(value: string): string | undefined {

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { Platform } from './platform'
 import { InputError } from '../config/input-error'
-import { Redactor } from './redact'
+import { maskable, Redactor } from './redact'
 
 /**
  * Inside GitHub Actions: workflow commands through @actions/core. Secrets are registered with the
@@ -19,6 +19,7 @@ export function githubPlatform(env: NodeJS.ProcessEnv): Platform {
     isDebug: () => core.isDebug(),
     group: (title, fn) => core.group(r(title), fn),
     setSecret: value => {
+      if (!maskable(value)) return
       core.setSecret(value)
       redactor.add(value)
     },

@@ -12,7 +12,7 @@ export interface Logger {
 /** One adapter per CI platform: logs, step outputs, secrets, job summary, failure. */
 export interface Platform extends Logger {
   readonly name: 'github' | 'gitlab' | 'plain'
-  /** Hide a value from every later log line. */
+  /** Hide a value from every later log line; one too short to be a credential is left alone. */
   setSecret(value: string): void
   /** A step output, where the platform has them (GitHub). */
   setOutput(name: string, value: string): void

@@ -2,14 +2,13 @@ import type { DeployConfig } from '../config/config'
 import { InputError } from '../config/input-error'
 import { serverNow, type DeployDeps } from './context'
 import { scanSource, type ScanResult } from '../local/scan'
+import { listSource } from './check-source'
 import { listRemote } from '../remote/list'
 import { readManifest, type ReadManifest, type StateObject } from '../remote/manifest'
 import { headObject } from '../remote/head'
 import { planSync } from '../plan/diff'
 import { keepRemoved } from '../plan/retention'
 import { formatBytes, formatCount } from '../plan/format'
-import { describeLongKeys, tooLongKeys } from '../plan/keys'
-import { describeNonUtf8Names } from '../plan/names'
 import { NewerManifestError, type Manifest } from '../plan/manifest'
 import { entryFor, knownFromManifest } from '../plan/state-update'
 import type { KnownState, RemoteObject, SyncPlan } from '../plan/types'
@@ -144,35 +143,15 @@ export async function compare(
   )
 }
 
-/** Walks and hashes the source; refuses what must never be published, or S3 would refuse. */
+/** Walks the source, refuses what must never be published (check-source.ts), then hashes. */
 async function scanLocal(config: DeployConfig, keyPrefix: string): Promise<ScanResult> {
-  const scan = await scanSource(config.source, {
+  const listing = await listSource(config, keyPrefix)
+  return scanSource(config.source, listing, {
     prefix: keyPrefix,
-    inScope: config.inScope,
     rules: config.rules,
     settings: config.settings,
     keepContents: config.dryRun ? 0 : KEEP_CONTENTS
   })
-  // S3 refuses these one object at a time, after the others were written: refused here, whole.
-  if (scan.nonUtf8Names.length > 0) {
-    throw new InputError(describeNonUtf8Names(config.source, scan.nonUtf8Names))
-  }
-  const long = tooLongKeys(scan.files)
-  if (long.length > 0) throw new InputError(describeLongKeys(long, keyPrefix))
-  const outside = scan.skippedLinks.filter(l => l.kind === 'outside')
-  if (outside.length > 0 && config.outsideSymlinks === 'fail') {
-    throw new InputError(
-      `Symbolic link ${outside.map(l => `'${l.relPath}' ${l.reason}`).join(', ')}; outside-symlinks is 'fail'. Links out of the source are never published: remove them, or set outside-symlinks: skip to skip them with a warning.`
-    )
-  }
-  // The action's own objects would overwrite the file (and be overwritten), on every deploy.
-  const clash = scan.files.find(f => f.key === config.manifestKey || f.key === config.lockKey)
-  if (clash) {
-    throw new InputError(
-      `Input 'manifest-key': the source has a file '${clash.relPath}' at s3://${config.bucket}/${clash.key}, which is the action's own ${clash.key === config.manifestKey ? 'state object' : 'lease object'}. Nothing was changed. Set manifest-key to another name (e.g. manifest-key: .deploy-state.json), or exclude the file.`
-    )
-  }
-  return scan
 }
 
 function reportScan(config: DeployConfig, { log }: DeployDeps, scan: ScanResult, ms: number) {

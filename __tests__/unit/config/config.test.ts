@@ -2,6 +2,14 @@ import * as path from 'node:path'
 import { parseConfig } from '../../../src/config/config'
 import { InputError } from '../../../src/config/input-error'
 import type { RawInputs } from '../../../src/config/read'
+import {
+  CANNED_ACLS,
+  FALSE_WORDS,
+  OUTSIDE_SYMLINKS,
+  SSE_ALGORITHMS,
+  STORAGE_CLASSES,
+  TRUE_WORDS
+} from '../../../src/config/choices'
 
 const cwd = '/work/site'
 const parse = (raw: RawInputs, env: NodeJS.ProcessEnv = {}, runId?: string) =>
@@ -12,6 +20,7 @@ describe('parseConfig', () => {
     const { inScope, ...config } = parse({})
     expect(inScope('any/file.txt')).toBe(true)
     expect(config).toEqual({
+      filters: { include: [], exclude: [] },
       source: path.resolve(cwd, 'public'),
       bucket: 'my-bucket',
       prefix: '',
@@ -53,7 +62,7 @@ describe('parseConfig', () => {
     expect(() => parse({ remove: 'true' })).toThrow(
       "Input 'remove' needs a 'prefix': a removal never empties a bucket root. Set prefix to the preview's folder, e.g. prefix: pr-7."
     )
-    expect(() => parse({ remove: 'true', prefix: '/' })).toThrow("Input 'remove' needs a 'prefix'")
+    expect(() => parse({ remove: 'true', prefix: '/' })).toThrow("Input 'prefix' must be")
     expect(parse({ remove: 'true', prefix: 'pr-7' })).toMatchObject({
       remove: true,
       prefix: 'pr-7/'
@@ -132,11 +141,20 @@ describe('parseConfig', () => {
     )
   })
 
-  test('prefix is normalised to a folder', () => {
+  test('prefix is normalised to a folder; unset, it is the bucket root', () => {
     expect(parse({ prefix: 'docs' }).prefix).toBe('docs/')
     expect(parse({ prefix: '/site/v2/' }).prefix).toBe('site/v2/')
-    expect(parse({ prefix: '/' }).prefix).toBe('')
+    expect(parse({}).prefix).toBe('')
   })
+
+  test.each(['/', '///', '//'])(
+    'a prefix of slashes alone (%s) names no folder: refused, never the bucket root',
+    prefix => {
+      expect(() => parse({ prefix })).toThrow(
+        `Input 'prefix' must be a folder path like "docs" or "site/v2", got '${prefix}', which names no folder: for the bucket root, leave prefix unset.`
+      )
+    }
+  )
 
   test("a prefix with spaces is kept as given; one that leaves no room in S3's 1,024-byte keys is refused", () => {
     expect(parse({ prefix: 'my docs/v 2' }).prefix).toBe('my docs/v 2/')
@@ -391,5 +409,64 @@ describe('parseConfig', () => {
       expect(parse({ delete: value }).delete).toBe(true)
     for (const value of ['false', 'False', 'no', '0', 'off'])
       expect(parse({ delete: value }).delete).toBe(false)
+  })
+
+  test('what bounds the wait needs wait: true; the default alone (as GitHub passes it) is not set', () => {
+    expect(() => parse({ 'wait-timeout': '60' })).toThrow(
+      "Input 'wait-timeout' needs 'wait: true': it applies to waiting for the invalidation, and without wait the step does not wait."
+    )
+    expect(() => parse({ 'fail-on-wait-timeout': 'true' })).toThrow(
+      "Input 'fail-on-wait-timeout' needs 'wait: true'"
+    )
+    expect(parse({ 'wait-timeout': '600', 'fail-on-wait-timeout': 'false' })).toMatchObject({
+      wait: false,
+      waitTimeoutSeconds: 600,
+      failOnWaitTimeout: false
+    })
+    expect(
+      parse({ wait: 'true', 'wait-timeout': '60', 'fail-on-wait-timeout': 'true' })
+    ).toMatchObject({ wait: true, waitTimeoutSeconds: 60, failOnWaitTimeout: true })
+  })
+
+  test('role-duration-seconds needs role-to-assume, unless it is the default', () => {
+    expect(() => parse({ 'role-duration-seconds': '7200' })).toThrow(
+      "Input 'role-duration-seconds' is set but 'role-to-assume' is not: set the role to assume."
+    )
+    expect(parse({ 'role-duration-seconds': '3600' }).role).toBeUndefined()
+  })
+
+  test('every value the table lists for a choice is accepted, in any case; one it does not is refused', () => {
+    for (const acl of CANNED_ACLS) {
+      expect(parse({ acl }).settings.acl).toBe(acl)
+      expect(parse({ acl: acl.toUpperCase() }).settings.acl).toBe(acl)
+    }
+    for (const storageClass of STORAGE_CLASSES) {
+      expect(parse({ 'storage-class': storageClass }).settings.storageClass).toBe(storageClass)
+      expect(parse({ 'storage-class': storageClass.toLowerCase() }).settings.storageClass).toBe(
+        storageClass
+      )
+    }
+    for (const sse of SSE_ALGORITHMS) {
+      expect(parse({ sse }).settings.sse).toBe(sse)
+      expect(parse({ sse: sse.toUpperCase() }).settings.sse).toBe(sse)
+      // A KMS key goes with either KMS algorithm, and with nothing else.
+      const withKey = () => parse({ sse, 'sse-kms-key-id': 'alias/site' })
+      if (sse.startsWith('aws:kms')) expect(withKey().settings.sseKmsKeyId).toBe('alias/site')
+      else expect(withKey).toThrow("Input 'sse-kms-key-id' needs 'sse: aws:kms' (or aws:kms:dsse)")
+    }
+    for (const choice of OUTSIDE_SYMLINKS) {
+      expect(parse({ 'outside-symlinks': choice.toUpperCase() }).outsideSymlinks).toBe(choice)
+    }
+    for (const word of [...TRUE_WORDS, ...FALSE_WORDS]) {
+      expect(parse({ wait: word.toUpperCase() }).wait).toBe(
+        (TRUE_WORDS as readonly string[]).includes(word)
+      )
+    }
+    expect(() => parse({ sse: 'kms' })).toThrow(
+      "Input 'sse' must be AES256, aws:kms or aws:kms:dsse, got 'kms'."
+    )
+    expect(() => parse({ 'outside-symlinks': 'follow' })).toThrow(
+      "Input 'outside-symlinks' must be one of skip, fail, got 'follow'."
+    )
   })
 })

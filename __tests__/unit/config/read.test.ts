@@ -51,7 +51,30 @@ describe('readInputs', () => {
 
   test('an unknown flag is refused, naming it', () => {
     expect(() => readInputs(['--bukket', 'x'], {})).toThrow(InputError)
-    expect(() => readInputs(['--bukket', 'x'], {})).toThrow("Unknown flag '--bukket'")
+    expect(() => readInputs(['--bukket', 'x'], {})).toThrow(
+      "Unknown flag '--bukket'. Run with --help to list the flags."
+    )
+    expect(() => readInputs(['-b', 'x'], {})).toThrow(
+      "Unknown flag '-b'. Run with --help to list the flags."
+    )
+  })
+
+  test('a flag spelled another way is refused, naming the input it was meant to be', () => {
+    for (const [flag, meant] of [
+      ['--distribution_id', '--distribution-id'],
+      ['--DISTRIBUTION-ID', '--distribution-id'],
+      ['--dryrun', '--dry-run'],
+      ['--no_wait', '--no-wait'],
+      ['--nodelete', '--no-delete']
+    ]) {
+      expect(() => readInputs([flag!, 'x'], {})).toThrow(
+        `Unknown flag '${flag}': did you mean ${meant}? Run with --help to list the flags.`
+      )
+    }
+    // --no- only for a true/false input.
+    expect(() => readInputs(['--no-bucket'], {})).toThrow(
+      "Unknown flag '--no-bucket'. Run with --help to list the flags."
+    )
   })
 
   test('a flag without its value is refused', () => {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import * as path from 'node:path'
 import { hashFile } from '../../../src/local/hash'
+import { listInScope, walkSource } from '../../../src/local/walk'
 import { makeSite } from '../../helpers/site'
 
 test('hashFile gives the MD5 and size of files smaller and larger than its chunk', async () => {
@@ -74,13 +75,16 @@ test('scanSource: small files read at once and large ones streamed give the same
   for (let i = 0; i < 40; i++)
     files[`f${String(i).padStart(2, '0')}.bin`] = randomBytes(i % 5 === 0 ? 600 * 1024 : 300 + i)
   const root = await makeSite(files)
-  const scan = await scanSource(root, {
-    prefix: 'p/',
-    inScope: () => true,
-    rules: { cacheControl: [], contentType: [] },
-    settings: {},
-    keepContents: 1024 * 1024
-  })
+  const scan = await scanSource(
+    root,
+    listInScope(await walkSource(root), () => true),
+    {
+      prefix: 'p/',
+      rules: { cacheControl: [], contentType: [] },
+      settings: {},
+      keepContents: 1024 * 1024
+    }
+  )
   expect(scan.files.map(f => [f.key, f.md5, f.size])).toEqual(
     Object.entries(files).map(([name, b]) => [
       `p/${name}`,

@@ -1,7 +1,7 @@
 import { mkdtemp, mkdir, readdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { absolutePath, insideOf, walkSource } from '../../../src/local/walk'
+import { absolutePath, insideOf, listInScope, walkSource } from '../../../src/local/walk'
 import { makeSite } from '../../helpers/site'
 import { testOn } from '../../helpers/platforms'
 
@@ -220,13 +220,16 @@ describe('names stored decomposed (NFD), as macOS volumes may', () => {
     Object.defineProperty(process, 'platform', { ...real, value: 'darwin' })
     let scan
     try {
-      scan = await scanSource(root, {
-        prefix: 'p/',
-        inScope: () => true,
-        rules: { cacheControl: [], contentType: [] },
-        settings: {},
-        keepContents: 0
-      })
+      scan = await scanSource(
+        root,
+        listInScope(await walkSource(root), () => true),
+        {
+          prefix: 'p/',
+          rules: { cacheControl: [], contentType: [] },
+          settings: {},
+          keepContents: 0
+        }
+      )
     } finally {
       Object.defineProperty(process, 'platform', real)
     }

@@ -95,7 +95,7 @@ describe('describeLongKeys', () => {
     }))
     const message = describeLongKeys(long, 'docs/')
     expect(message).toMatch(
-      /^Refusing to deploy: 7 file\(s\) would get an S3 key longer than the 1,024 bytes S3 allows \(UTF-8, prefix included \(the prefix 'docs\/' takes 5 of them\)\): 'f0\/x+…x+' \(1,038 bytes\), /
+      /^Input 'source' has 7 file\(s\) whose S3 key would be longer than the 1,024 bytes S3 allows \(UTF-8, prefix included \(the prefix 'docs\/' takes 5 of them\)\): 'f0\/x+…x+' \(1,038 bytes\), /
     )
     expect(message).toContain("'f4/")
     expect(message).not.toContain("'f5/")
