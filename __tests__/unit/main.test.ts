@@ -169,3 +169,29 @@ test('a web-identity-token too short to be a credential is not masked: the messa
     "Error: Input 'web-identity-token' is set but 'role-to-assume' is not: set the role to assume.\n"
   )
 })
+
+describe('the source', () => {
+  const KVS =
+    'arn:aws:cloudfront::123456789012:key-value-store/9e3a4c1d-1f2b-4c3d-8e9f-0a1b2c3d4e5f'
+
+  test('with no file in it: a deploy is refused before the AWS half is loaded', async () => {
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'empty-site-'))
+    const run = await runPlain(['--bucket', 'site-bucket', '--source', empty], empty)
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/Input 'source' is an empty folder/)
+    expect(loadAwsHalf).not.toHaveBeenCalled()
+    await rm(empty, { recursive: true })
+  })
+
+  test.each([
+    ['a rollback', ['--rollback', 'previous', '--key-value-store', KVS]],
+    ['a removal', ['--remove', 'true', '--prefix', 'docs']]
+  ])('is not needed by %s, which publishes nothing from it', async (_, args) => {
+    const cwd = await mkdtemp(path.join(os.tmpdir(), 'no-site-'))
+    const run = await runPlain(['--bucket', 'site-bucket', ...args], cwd)
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(awsHalf).toHaveBeenCalledTimes(1)
+    await rm(cwd, { recursive: true })
+  })
+})
