@@ -2,6 +2,7 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3'
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront'
 import type { BuildMiddleware, DeserializeMiddleware, MetadataBearer } from '@smithy/types'
 import toFastProperties from 'to-fast-properties'
+import { cacheHandlersPerSignal } from './handler-cache'
 
 export interface ClientOptions {
   region: string
@@ -68,7 +69,7 @@ export function createS3Client(options: ClientOptions): S3Client {
       name: 'observeServerClock'
     })
   }
-  return withFastConfig(client)
+  return cacheHandlersPerSignal(withFastConfig(client))
 }
 
 /**
