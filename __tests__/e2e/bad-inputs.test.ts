@@ -357,12 +357,12 @@ const CASES: Case[] = [
     via: 'gitlab',
     says: /--concurrency/
   },
-  // Variables, the GitLab way (underscores), with the GitHub runner's dashes absent.
+  // Variables, the GitLab way (underscores): only GitHub's runner sets the dashed ones.
   {
     input: 'max-deletes',
     given: {},
     env: { INPUT_MAX_DELETES: 'many' },
-    via: 'github',
+    via: 'gitlab',
     says: /Input 'max-deletes'/
   }
 ]

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -5,6 +6,7 @@ import { awsEnv, cleanEnv } from './aws'
 import { startProcess } from './process'
 import { staleDist } from '../../scripts/check-dist.cjs'
 import { ROOT } from './repo'
+import { parse as parseYaml } from 'yaml'
 
 export const DIST = path.join(ROOT, 'dist', 'index.js')
 
@@ -36,9 +38,21 @@ export interface RunOptions {
   timeoutMs?: number
 }
 
+/** action.yml's defaults, as INPUT_<NAME> variables: the runner sets one for every input. */
+function actionDefaults(): NodeJS.ProcessEnv {
+  const action = parseYaml(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>
+  }
+  const env: NodeJS.ProcessEnv = {}
+  for (const [name, input] of Object.entries(action.inputs))
+    env[`INPUT_${name.toUpperCase()}`] = input.default ?? ''
+  return env
+}
+
 /**
- * Runs the bundled action the way the GitHub runner does: INPUT_<NAME> variables with the
- * dashes kept, GITHUB_ACTIONS=true, and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files.
+ * Runs the bundled action the way the GitHub runner does: an INPUT_<NAME> variable for every
+ * input of action.yml, its default where the step sets none, with the dashes kept,
+ * GITHUB_ACTIONS=true, and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files.
  */
 export async function runGitHub(options: RunOptions): Promise<RunResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gh-run-'))
@@ -51,6 +65,7 @@ export async function runGitHub(options: RunOptions): Promise<RunResult> {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_WORKSPACE: options.cwd,
+    ...actionDefaults(),
     ...options.env
   }
   for (const [name, value] of Object.entries(options.inputs))

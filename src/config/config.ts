@@ -1,5 +1,5 @@
 import * as path from 'node:path'
-import { INPUT_SPECS, type InputName } from './inputs'
+import { defaultOf, type InputName } from './inputs'
 import { InputError, invalidInput } from './input-error'
 import type { RawInputs } from './read'
 import { MAX_PATHS } from '../plan/fold'
@@ -82,10 +82,6 @@ export interface RoleConfig {
 }
 
 const MAX_CONCURRENCY = 256
-
-export function defaultOf(name: InputName): string {
-  return INPUT_SPECS.find(i => i.name === name)?.default ?? ''
-}
 
 /** Validates every input up front; the first problem is thrown as an InputError naming the input. */
 export function parseConfig(

@@ -415,3 +415,8 @@ export function plainText(markdown: string): string {
     .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')
     .replace(/`([^`]+)`/g, '$1')
 }
+
+/** The action's default for an input, '' for none: what GitHub's runner passes when it is unset. */
+export function defaultOf(name: InputName): string {
+  return INPUT_SPECS.find(i => i.name === name)?.default ?? ''
+}

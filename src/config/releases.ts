@@ -1,7 +1,7 @@
 import { InputError, invalidInput } from './input-error'
 import { parseBoolean, parseInteger } from './parse'
 import type { RawInputs } from './read'
-import type { InputName } from './inputs'
+import { defaultOf, type InputName } from './inputs'
 import { RELEASE_ID } from '../plan/release-route'
 
 /** Release mode (docs/release-mode.md): where the live release is named, and what is kept. */
@@ -36,7 +36,9 @@ export function parseReleases(
   }
   if (!releases && rollback === undefined) {
     for (const name of ['key-value-store', 'keep-releases'] as const) {
-      if (raw[name] !== undefined) {
+      // The action's own default, which GitHub's runner and the component pass on every run, is
+      // not "set".
+      if (raw[name] !== undefined && raw[name] !== defaultOf(name)) {
         throw new InputError(
           `Input '${name}' is set but 'releases' is not: it belongs to release mode. Set releases: true, or leave it out.`
         )

@@ -2,6 +2,7 @@ import * as path from 'node:path'
 import { parseConfig } from '../../../src/config/config'
 import { InputError } from '../../../src/config/input-error'
 import type { RawInputs } from '../../../src/config/read'
+import { INPUT_SPECS, type InputName } from '../../../src/config/inputs'
 import {
   CANNED_ACLS,
   FALSE_WORDS,
@@ -16,6 +17,16 @@ const parse = (raw: RawInputs, env: NodeJS.ProcessEnv = {}, runId?: string) =>
   parseConfig({ bucket: 'my-bucket', ...raw }, env, cwd, runId)
 
 describe('parseConfig', () => {
+  test("every input at action.yml's default, as GitHub's runner and the component pass them, is the configuration of none set", () => {
+    const atDefaults: RawInputs = {}
+    for (const spec of INPUT_SPECS)
+      if (spec.default) atDefaults[spec.name as InputName] = spec.default
+    expect(Object.keys(atDefaults)).toContain('keep-releases')
+    // inScope is a closure: compared as a function it never equals another.
+    const strip = (config: ReturnType<typeof parse>) => ({ ...config, inScope: undefined })
+    expect(strip(parse(atDefaults))).toEqual(strip(parse({})))
+  })
+
   test('defaults apply in code, as action.yml declares them', () => {
     const { inScope, ...config } = parse({})
     expect(inScope('any/file.txt')).toBe(true)
