@@ -48,6 +48,7 @@ export function baseConfig(source: string, overrides: Partial<DeployConfig> = {}
     role: undefined,
     inScope: () => true,
     rules: { cacheControl: [], contentType: [] },
+    compression: { rules: [], precompressed: false },
     settings: {},
     manifestKey: '.s3-cloudfront-deploy.json',
     lockKey: '.s3-cloudfront-deploy.lock',

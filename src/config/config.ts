@@ -5,6 +5,7 @@ import type { RawInputs } from './read'
 import { MAX_PATHS } from '../plan/fold'
 import { createFilter } from '../plan/filter'
 import { checkCacheControl, checkContentType, parseRules } from '../plan/rules'
+import { checkEncoding, type CompressionConfig } from '../plan/compress'
 import { globMatcher, parseGlobs } from '../plan/match'
 import type { HeaderRules } from '../plan/headers'
 import type { ObjectSettings } from '../plan/types'
@@ -55,6 +56,8 @@ export interface DeployConfig {
   /** include/exclude: whether a path relative to the source is synced. */
   inScope: (relPath: string) => boolean
   rules: HeaderRules
+  /** `compress` rules and `precompressed`: how files are stored (plan/compress.ts). */
+  compression: CompressionConfig
   settings: ObjectSettings
   /** Full key of the manifest (prefix + manifest-key). */
   manifestKey: string
@@ -153,6 +156,10 @@ export function parseConfig(
     rules: {
       cacheControl: parseRules('cache-control', get('cache-control'), checkCacheControl),
       contentType: parseRules('content-type', get('content-type'), checkContentType)
+    },
+    compression: {
+      rules: parseRules('compress', get('compress'), checkEncoding),
+      precompressed: parseBoolean('precompressed', get('precompressed'))
     },
     settings: parseSettings(raw),
     manifestKey,

@@ -84,6 +84,22 @@ export const INPUTS = [
       '`Content-Type` by pattern, one `PATTERN: VALUE` per line, before detection from the extension, e.g. `feed: application/rss+xml`.'
   },
   {
+    name: 'compress',
+    kind: 'list',
+    default: '',
+    placeholder: 'RULES',
+    unset: 'none',
+    description:
+      'Store matching files compressed, with `Content-Encoding`: one `PATTERN: ENCODING` per line, `gzip` or `br`; the first match wins, `identity` stores as is, e.g. `*.html: gzip`. Every client then gets the compressed bytes. See [compression](docs/compression.md).'
+  },
+  {
+    name: 'precompressed',
+    kind: 'boolean',
+    default: 'false',
+    description:
+      "Where the build has `x.js.gz` or `x.js.br` beside `x.js`, store the sibling's bytes as `x.js`, with its `Content-Encoding` (gzip's when both exist); the siblings are not published. See [compression](docs/compression.md#precompressed-files)."
+  },
+  {
     name: 'acl',
     kind: 'string',
     default: '',

@@ -10,6 +10,7 @@ import { keepRemoved } from '../plan/retention'
 import { formatBytes, formatCount } from '../plan/format'
 import { describeLongKeys, tooLongKeys } from '../plan/keys'
 import { describeNonUtf8Names } from '../plan/names'
+import { compressionWarnings, describeCompression } from '../plan/describe-compression'
 import { NewerManifestError, type Manifest } from '../plan/manifest'
 import { entryFor, knownFromManifest } from '../plan/state-update'
 import type { KnownState, RemoteObject, SyncPlan } from '../plan/types'
@@ -124,7 +125,8 @@ async function scanLocal(config: DeployConfig): Promise<ScanResult> {
     inScope: config.inScope,
     rules: config.rules,
     settings: config.settings,
-    keepContents: config.dryRun ? 0 : KEEP_CONTENTS
+    keepContents: config.dryRun ? 0 : KEEP_CONTENTS,
+    compression: config.compression
   })
   // S3 refuses these one object at a time, after the others were written: refused here, whole.
   if (scan.nonUtf8Names.length > 0) {
@@ -156,6 +158,8 @@ function reportScan(config: DeployConfig, { log }: DeployDeps, scan: ScanResult,
   log.info(
     `Hashed ${scan.files.length} file(s), ${formatBytes(scan.bytes)} in ${ms} ms (${rate} files/s)${scan.excluded ? `; ${scan.excluded} excluded` : ''}`
   )
+  for (const line of describeCompression(scan.compression)) log.info(line)
+  for (const line of compressionWarnings(scan.compression)) log.warning(line)
 }
 
 /**
@@ -199,7 +203,7 @@ export async function readBucket(config: DeployConfig, deps: DeployDeps): Promis
   ])
   if (!read.usable) {
     log.warning(
-      `Cannot read the state object s3://${config.bucket}/${config.manifestKey} (${read.note}): comparing by ETag only, so header-only changes go unnoticed and multipart or SSE-KMS objects are uploaded again, and no lock can be taken against concurrent deploys. Grant s3:GetObject on it to fix this.`
+      `Cannot read the state object s3://${config.bucket}/${config.manifestKey} (${read.note}): comparing by ETag only, so header-only changes go unnoticed and multipart, SSE-KMS or compressed objects are uploaded again, and no lock can be taken against concurrent deploys. Grant s3:GetObject on it to fix this.`
     )
   } else if (read.note) {
     log.info(`State object s3://${config.bucket}/${config.manifestKey}: ${read.note}`)

@@ -2,7 +2,8 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront'
 import type { Logger } from '../platform'
 import type { Invalidation } from '../aws/invalidate'
-import type { SourceFile, SyncPlan } from '../plan/types'
+import type { SyncPlan } from '../plan/types'
+import type { WrittenObject } from '../plan/state-update'
 import type { PathCost } from '../plan/cost'
 import type { ServerClock } from '../remote/server-time'
 import { CancelledError } from './lock/errors'
@@ -87,7 +88,7 @@ export interface DeployResult {
   targets: InvalidationTarget[]
   invalidations: Invalidation[]
   /** Every object written, with the ETag S3 gave it (for the state object). */
-  written: { file: SourceFile; etag: string }[]
+  written: WrittenObject[]
   /** Set once this deploy has changed something in the bucket or the distribution. */
   changedAnything: boolean
   /** Where viewers find what was deployed (the first distribution's domain); '' when unknown. */
