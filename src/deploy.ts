@@ -126,6 +126,7 @@ async function plan(
   const { log } = deps
   const plan = state.plan
   result.plan = plan
+  result.remote = state.remote
   result.targets = planInvalidations(
     config,
     deps,

@@ -9,6 +9,7 @@ import { emptyResult, type DeployResult } from './steps/context'
 import { buildOutputs, remainingWork, summaryMarkdown, toDotenv } from './report'
 import { isExpectedError, StepError } from './aws/step-error'
 import { loadAwsHalf } from './load-aws-half'
+import { changesReport, checkChangesFile, writeChangesFile } from './changes-file'
 
 /** Variables whose values must never reach a log, on any platform. */
 const SECRET_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
@@ -44,6 +45,7 @@ export async function run(
     if (command.inputs['web-identity-token'])
       platform.setSecret(command.inputs['web-identity-token'])
     config = parseConfig(command.inputs, env, cwd, ciRun(env).id)
+    if (config.changesFile) await checkChangesFile(config.changesFile)
     result = emptyResult(config.dryRun)
     // The AWS SDK is loaded only now, for a deploy with valid inputs.
     await loadAwsHalf()(config, platform, env, result)
@@ -72,7 +74,7 @@ async function report(
   result: DeployResult,
   failure?: string
 ) {
-  const outputs = buildOutputs(result)
+  const outputs = buildOutputs(result, config.changesFile)
   for (const [name, value] of Object.entries(outputs)) platform.setOutput(name, value)
   if (config.outputsFile) await writeFile(config.outputsFile, toDotenv(outputs))
   // The deploy is done whatever happens to its summary: a summary that cannot be written warns.
@@ -85,6 +87,9 @@ async function report(
       .map(([k, v]) => `${k}=${v}`)
       .join('\n')
   )
+  if (config.changesFile) {
+    await writeChangesFile(config.changesFile, changesReport(config, result, failure !== undefined))
+  }
 }
 
 function debugStack(platform: Platform, err: unknown): void {

@@ -45,6 +45,7 @@ export function baseConfig(source: string, overrides: Partial<DeployConfig> = {}
     pathStyle: false,
     concurrency: 4,
     outputsFile: undefined,
+    changesFile: undefined,
     role: undefined,
     inScope: () => true,
     rules: { cacheControl: [], contentType: [] },

@@ -51,6 +51,8 @@ export interface DeployConfig {
   pathStyle: boolean
   concurrency: number
   outputsFile: string | undefined
+  /** Absolute path of the JSON report of what changed (changes-file); undefined: none. */
+  changesFile: string | undefined
   /** Set when a role is to be assumed with a web identity token. */
   role: RoleConfig | undefined
   /** include/exclude: whether a path relative to the source is synced. */
@@ -151,6 +153,8 @@ export function parseConfig(
     concurrency: parseInteger('concurrency', get('concurrency'), 1, MAX_CONCURRENCY),
     outputsFile:
       raw['outputs-file'] === undefined ? undefined : path.resolve(cwd, raw['outputs-file']),
+    changesFile:
+      raw['changes-file'] === undefined ? undefined : path.resolve(cwd, raw['changes-file']),
     role: parseRole(raw, runId),
     inScope: parseFilter(get('include'), get('exclude')),
     rules: {

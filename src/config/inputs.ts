@@ -325,6 +325,15 @@ export const INPUTS = [
     unset: 'none',
     description:
       'Also write the outputs to this dotenv file (for GitLab `artifacts:reports:dotenv`).'
+  },
+  {
+    name: 'changes-file',
+    kind: 'string',
+    default: '',
+    placeholder: 'FILE',
+    unset: 'none',
+    description:
+      'Write a JSON report of every key uploaded, updated, deleted and kept, with its size and reason, and the invalidation paths, also in a dry run. See [the changes file](docs/changes-file.md).'
   }
 ] as const satisfies readonly InputSpec[]
 
@@ -372,6 +381,11 @@ export const OUTPUTS = [
     name: 'url',
     description:
       "Address of what was deployed, `https://<host>/<prefix>/`: the first distribution's first alias naming one host, else its `*.cloudfront.net` domain. Empty without a distribution. See [previews](docs/previews.md)."
+  },
+  {
+    name: 'changes-file',
+    description:
+      'Path of the JSON report written for `changes-file` (absolute); empty when it is not set.'
   }
 ] as const satisfies readonly OutputSpec[]
 

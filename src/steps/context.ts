@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront'
 import type { Logger } from '../platform'
 import type { Invalidation } from '../aws/invalidate'
-import type { SyncPlan } from '../plan/types'
+import type { RemoteObject, SyncPlan } from '../plan/types'
 import type { WrittenObject } from '../plan/state-update'
 import type { PathCost } from '../plan/cost'
 import type { ServerClock } from '../remote/server-time'
@@ -89,6 +89,8 @@ export interface DeployResult {
   invalidations: Invalidation[]
   /** Every object written, with the ETag S3 gave it (for the state object). */
   written: WrittenObject[]
+  /** The site's objects as listed for the plan (the sizes of what is deleted or kept). */
+  remote: ReadonlyMap<string, RemoteObject>
   /** Set once this deploy has changed something in the bucket or the distribution. */
   changedAnything: boolean
   /** Where viewers find what was deployed (the first distribution's domain); '' when unknown. */
@@ -105,6 +107,7 @@ export function emptyResult(dryRun: boolean): DeployResult {
     targets: [],
     invalidations: [],
     written: [],
+    remote: new Map(),
     changedAnything: false,
     url: ''
   }

@@ -31,6 +31,12 @@ describe('parseConfig', () => {
     )
   })
 
+  test('changes-file: a path relative to the working directory', () => {
+    expect(parse({ 'changes-file': 'out/changes.json' }).changesFile).toBe(
+      path.resolve(cwd, 'out/changes.json')
+    )
+  })
+
   test('defaults apply in code, as action.yml declares them', () => {
     const { inScope, ...config } = parse({})
     expect(inScope('any/file.txt')).toBe(true)
@@ -55,6 +61,7 @@ describe('parseConfig', () => {
       pathStyle: false,
       concurrency: 32,
       outputsFile: undefined,
+      changesFile: undefined,
       role: undefined,
       rules: { cacheControl: [], contentType: [] },
       compression: { rules: [], precompressed: false },
