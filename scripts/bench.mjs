@@ -9,11 +9,14 @@
 //                 (user + system), peak memory and requests of each
 //   scale         dry-run plans of 10k to 1M small files: time and memory per file
 //   state object  its size for 1M files, and the time to write and read it
+//   compression   the action with and without `compress` on a site of text and images: wall
+//                 time and bytes stored, first deploy and no-change deploy
 //
 // Every figure is the median and the spread (min–max) over its runs; a ratio is taken run by
 // run, between clients measured side by side. The targets of issue 14 come last.
 //
-//   npm run bench                       # about 8 minutes on 2 CPUs
+//   npm run bench                       # about 10 minutes on 2 CPUs
+//   npm run bench -- --only compression # one part alone
 //   npm run bench -- --help             # every flag
 import { spawnSync } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
@@ -43,6 +46,7 @@ import { ensureGnuTime, killRunning } from './bench/rusage.mjs'
 import { measureScale, reportScale } from './bench/scale.mjs'
 import { siteLayout, writeSite } from './bench/site.mjs'
 import { measureStartup, reportStartup } from './bench/startup.mjs'
+import { COMPRESS_RULES, measureCompression, reportCompression } from './bench/compression.mjs'
 import {
   buildManifestModule,
   measureStateObject,
@@ -62,7 +66,9 @@ const HELP = `npm run bench -- [flags]
   --scale-runs N      runs of each plan (the smaller of --runs and 3)
   --state-files N     entries of the measured state object (1000000)
   --sweep             adds first deploys at 8, 16, 32, 64 and 128 requests in flight
-  --skip-startup, --skip-compare, --skip-scale, --skip-state   leave a part out
+  --only LIST         of startup,compare,scale,state,compression: only these parts (all)
+  --skip-startup, --skip-compare, --skip-scale, --skip-state, --skip-compression
+                      leave a part out
 `
 
 const started = performance.now()
@@ -84,6 +90,8 @@ const { values: opts } = parseFlags({
     'skip-compare': { type: 'boolean', default: false },
     'skip-scale': { type: 'boolean', default: false },
     'skip-state': { type: 'boolean', default: false },
+    'skip-compression': { type: 'boolean', default: false },
+    only: { type: 'string' },
     help: { type: 'boolean', default: false }
   }
 })
@@ -120,6 +128,14 @@ const STATE_FILES = count('state-files', opts['state-files'])
 const SCALE = [...new Set([...opts.scale.split(','), ...(opts.million ? ['1000000'] : [])])]
   .map(n => count('scale', n))
   .sort((a, b) => a - b)
+const PARTS = ['startup', 'compare', 'scale', 'state', 'compression']
+const only = opts.only?.split(',') ?? PARTS
+if (only.some(p => !PARTS.includes(p))) {
+  console.error(`--only is a list of ${PARTS.join(', ')}, got '${opts.only}'`)
+  process.exit(2)
+}
+/** Whether a part runs: in --only (or no --only), and not skipped. */
+const included = part => only.includes(part) && !opts[`skip-${part}`]
 const chosen = opts.scenarios.split(',')
 const scenarios = Object.keys(SCENARIOS).filter(s => chosen.includes(s))
 if (!chosen.includes('first') || chosen.some(s => !(s in SCENARIOS))) {
@@ -213,7 +229,7 @@ try {
   const pristine = path.join(work, 'pristine')
   await writeSite(pristine, layout)
 
-  if (!opts['skip-startup']) {
+  if (included('startup')) {
     console.log(`Start-up (${STARTUP_RUNS} rounds; one of each command per round, in turn):`)
     const measured = await measureStartup({
       dist,
@@ -230,7 +246,7 @@ try {
     targets.push(...rowsOfTargets)
   }
 
-  if (!opts['skip-compare']) {
+  if (included('compare')) {
     const clients = makeClients({ dist, endpoint, env, baseEnv, creds, rclone: RCLONE })
     console.log(
       `Comparison: ${site} (1-200 KB, seed 1), ${RTT} ms round trip added to moto_server, ${IN_FLIGHT} requests in flight (aws s3 sync: its default 10); ${RUNS} run(s):`
@@ -280,7 +296,7 @@ try {
     }
   }
 
-  if (!opts['skip-scale']) {
+  if (included('scale')) {
     console.log(
       `Scale: dry-run plans against an empty bucket, straight to moto (200 B-4 KiB files, seed 3); ${SCALE_RUNS} run(s) each:`
     )
@@ -303,7 +319,7 @@ try {
     targets.push(...rowsOfTargets)
   }
 
-  if (!opts['skip-state']) {
+  if (included('state')) {
     console.log(
       `State object of ${STATE_FILES.toLocaleString('en')} files (src/plan/manifest.ts built with ncc; gzip at zlib's default level, as the action stores it); ${RUNS} run(s):`
     )
@@ -315,8 +331,48 @@ try {
     console.log()
   }
 
+  if (included('compression')) {
+    const text = siteLayout({ files: FILES, seed: 1 })
+    const textSite = path.join(work, 'pristine-text')
+    await writeSite(textSite, text, 1, { text: true })
+    const raw = text.reduce((s, f) => s + f.size, 0)
+    console.log(
+      `Compression: ${FILES.toLocaleString('en')} files, ${(raw / 2 ** 20).toFixed(1)} MiB (the same layout, with text in its HTML, CSS, JS, JSON, SVG and TXT files), ${RTT} ms round trip added to moto_server; the action without compress and with compress: '${COMPRESS_RULES.replace(/\n/g, '\\n')}'; ${RUNS} run(s):`
+    )
+    const clients = makeClients({ dist, endpoint, env, baseEnv, creds, rclone: false })
+    const results = await measureCompression({
+      action: clients.action,
+      runs: RUNS,
+      pristine: textSite,
+      layout: text,
+      work,
+      moto,
+      bucket: 'bench-compress',
+      makeBucket,
+      storedBytes: async name =>
+        Number(
+          awsDirect(
+            's3api',
+            'list-objects-v2',
+            '--bucket',
+            name,
+            '--query',
+            "sum(Contents[?!ends_with(Key, '.s3-cloudfront-deploy.json')].Size)"
+          )
+        ),
+      onRun: r => console.log(`  run ${r} of ${RUNS} done`)
+    })
+    const report = reportCompression(results, { raw })
+    printTable(report.rows)
+    console.log()
+    printTable(report.ratioRows)
+    console.log(report.note)
+    console.log()
+    targets.push(...report.targets)
+  }
+
   if (targets.length > 0) {
-    console.log('Targets of issue 14 (met when the median meets the target):')
+    console.log('Targets of issues 14 and 24 (met when the median meets the target):')
     printTable([['figure', 'measured: median (min–max)', 'target', 'met'], ...targets])
   }
   console.log(

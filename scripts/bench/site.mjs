@@ -41,19 +41,54 @@ export function siteLayout({ files, seed = 1, minSize = 1024, maxSize = 200 * 10
   return layout
 }
 
-/** Writes the site; content is derived from the seed and the path, so rebuilds are identical. */
-export async function writeSite(root, layout, seed = 1) {
+/** The types a site's build writes as text: what `compress` rules are for. */
+export const TEXT_TYPES = ['html', 'css', 'js', 'json', 'svg', 'txt']
+
+/**
+ * Writes the site; content is derived from the seed and the path, so rebuilds are identical.
+ * Random bytes, which no compressor shrinks; with `text`, the text types get text instead
+ * (markup-like words drawn from a small vocabulary), which compresses about as real pages,
+ * styles and scripts do, and the other types keep their random bytes, as images and fonts
+ * are already compressed.
+ */
+export async function writeSite(root, layout, seed = 1, { text = false } = {}) {
   const dirs = new Set(layout.map(f => path.dirname(path.join(root, f.rel))))
   for (const dir of dirs) await mkdir(dir, { recursive: true })
   const block = Buffer.alloc(256 * 1024)
   const random = prng(seed * 7919)
   for (let i = 0; i < block.length; i++) block[i] = Math.floor(random() * 256)
+  const words = text ? textBlock(block.length, seed) : undefined
   let n = 0
   const write = async f => {
     const offset = (n++ * 4099) % (block.length - f.size)
-    await writeFile(path.join(root, f.rel), block.subarray(offset, offset + f.size))
+    const isText = words && TEXT_TYPES.includes(path.extname(f.rel).slice(1))
+    const source = isText ? words : block
+    await writeFile(path.join(root, f.rel), source.subarray(offset, offset + f.size))
   }
   for (let i = 0; i < layout.length; i += 64) await Promise.all(layout.slice(i, i + 64).map(write))
+}
+
+/** `bytes` of markup-like text: tags, attributes and words from a fixed vocabulary. */
+function textBlock(bytes, seed) {
+  const random = prng(seed * 104729)
+  const pick = list => list[Math.floor(random() ** 2 * list.length)]
+  const syllables = ['la', 'ten', 'dor', 'mi', 'ka', 'ro', 'sel', 'vi', 'nu', 'pa', 'ex', 'qu']
+  const vocabulary = Array.from({ length: 600 }, () =>
+    Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(syllables)).join('')
+  )
+  const tags = ['div', 'p', 'span', 'a', 'li', 'section', 'h2', 'button']
+  const parts = []
+  let length = 0
+  while (length < bytes) {
+    const tag = pick(tags)
+    const sentence = Array.from({ length: 4 + Math.floor(random() * 12) }, () =>
+      pick(vocabulary)
+    ).join(' ')
+    const part = `<${tag} class="${pick(vocabulary)}-${pick(vocabulary)}">${sentence}</${tag}>\n`
+    parts.push(part)
+    length += part.length
+  }
+  return Buffer.from(parts.join('')).subarray(0, bytes)
 }
 
 /** A rebuild: every file gets a new modification time, the content stays. */

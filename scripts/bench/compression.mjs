@@ -1,0 +1,123 @@
+// The action with and without `compress`, side by side on the same site: a first deploy and a
+// rebuild with nothing changed, each run giving both variants an empty moto and a fresh copy of
+// the site, in a turn that rotates from run to run. Bytes stored are read from the bucket.
+import { cp, rm } from 'node:fs/promises'
+import * as path from 'node:path'
+import { runMeasured } from './rusage.mjs'
+import { touchAll } from './site.mjs'
+import { formatSpread, median, pairedRatios } from './stats.cjs'
+
+/** A typical site's rules: its text types, gzip (what every client decodes). */
+export const COMPRESS_RULES = ['html', 'css', 'js', 'svg', 'json']
+  .map(e => `*.${e}: gzip`)
+  .join('\n')
+
+const VARIANTS = {
+  plain: { label: 'without compress', extra: [] },
+  compress: { label: 'with compress', extra: ['--compress', COMPRESS_RULES] }
+}
+export const COMPRESSION_SCENARIOS = {
+  first: 'first deploy',
+  unchanged: 'rebuild, nothing changed'
+}
+
+/**
+ * @returns {Promise<Record<string, Record<string, Array<{ wallMs: number, cpuMs: number,
+ *   uploads: number, stored: number }>>>>} variant → scenario → one measurement per run.
+ */
+export async function measureCompression({
+  action,
+  runs,
+  pristine,
+  layout,
+  work,
+  moto,
+  bucket,
+  makeBucket,
+  storedBytes,
+  onRun = () => undefined
+}) {
+  const results = {}
+  const names = Object.keys(VARIANTS)
+  for (let r = 1; r <= runs; r++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(r - 1 + i) % names.length]
+      await moto.reset()
+      await makeBucket(bucket)
+      const dir = path.join(work, `compress-${name}`)
+      await cp(pristine, dir, { recursive: true })
+      for (const scenario of Object.keys(COMPRESSION_SCENARIOS)) {
+        if (scenario === 'unchanged') {
+          await new Promise(res => setTimeout(res, 1100)) // moto's LastModified: 1 s resolution
+          await touchAll(dir, layout, new Date(Date.now() + 5000))
+        }
+        const [cmd, args, env] = action.cmd(dir, bucket, VARIANTS[name].extra)
+        const out = await runMeasured(cmd, args, env)
+        if (out.code !== 0) {
+          throw new Error(
+            `${VARIANTS[name].label} failed (${scenario}): ${out.stderr.slice(-2000)}`
+          )
+        }
+        ;((results[name] ??= {})[scenario] ??= []).push({
+          wallMs: out.wallMs,
+          cpuMs: out.cpuMs,
+          uploads: action.uploads(out),
+          stored: await storedBytes(bucket)
+        })
+      }
+      await rm(dir, { recursive: true, force: true })
+    }
+    onRun(r)
+  }
+  return results
+}
+
+/** The table of both variants, the ratios run by run, and the target of issue 24. */
+export function reportCompression(results, { raw }) {
+  const of = (name, scenario, field) => results[name][scenario].map(m => m[field])
+  const rows = [
+    ['scenario', 'variant', 'wall (s)', 'client CPU (s)', 'uploads', 'bytes stored (MB)']
+  ]
+  for (const scenario of Object.keys(COMPRESSION_SCENARIOS)) {
+    for (const name of Object.keys(VARIANTS)) {
+      rows.push([
+        COMPRESSION_SCENARIOS[scenario],
+        VARIANTS[name].label,
+        formatSpread(of(name, scenario, 'wallMs'), { scale: 1 / 1000 }),
+        formatSpread(of(name, scenario, 'cpuMs'), { scale: 1 / 1000 }),
+        formatSpread(of(name, scenario, 'uploads'), { digits: 0 }),
+        formatSpread(of(name, scenario, 'stored'), { scale: 1 / 1e6 })
+      ])
+    }
+  }
+  const ratio = (scenario, field) =>
+    pairedRatios(of('compress', scenario, field), of('plain', scenario, field))
+  const show = xs => formatSpread(xs, { suffix: '×' })
+  const ratioRows = [
+    [
+      'scenario',
+      'wall: with ÷ without',
+      'client CPU: with ÷ without',
+      'bytes stored: with ÷ without'
+    ]
+  ]
+  for (const scenario of Object.keys(COMPRESSION_SCENARIOS)) {
+    ratioRows.push([
+      COMPRESSION_SCENARIOS[scenario],
+      show(ratio(scenario, 'wallMs')),
+      show(ratio(scenario, 'cpuMs')),
+      show(ratio(scenario, 'stored'))
+    ])
+  }
+  const unchanged = ratio('unchanged', 'wallMs')
+  const targets = [
+    [
+      'no-change deploy with compress ÷ without (wall)',
+      show(unchanged),
+      '≤ 1.05×',
+      median(unchanged) <= 1.05 ? 'yes' : 'no'
+    ]
+  ]
+  const note = `Bytes stored: the site's objects in the bucket (the state object aside); the site itself is ${(raw / 1e6).toFixed(1)} MB.`
+  return { rows, ratioRows, targets, note }
+}
