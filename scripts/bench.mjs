@@ -9,8 +9,8 @@
 //                 (user + system), peak memory and requests of each
 //   scale         dry-run plans of 10k to 1M small files: time and memory per file
 //   state object  its size for 1M files, and the time to write and read it
-//   compression   the action with and without `compress` on a site of text and images: wall
-//                 time and bytes stored, first deploy and no-change deploy
+//   compression   the action without `compress`, with gzip and with br rules, on a site of text
+//                 and images: wall time and bytes stored, first deploy and no-change deploy
 //
 // Every figure is the median and the spread (min–max) over its runs; a ratio is taken run by
 // run, between clients measured side by side. The targets of issue 14 come last.
@@ -19,6 +19,7 @@
 //   npm run bench -- --only compression # one part alone
 //   npm run bench -- --help             # every flag
 import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -46,7 +47,7 @@ import { ensureGnuTime, killRunning } from './bench/rusage.mjs'
 import { measureScale, reportScale } from './bench/scale.mjs'
 import { siteLayout, writeSite } from './bench/site.mjs'
 import { measureStartup, reportStartup } from './bench/startup.mjs'
-import { COMPRESS_RULES, measureCompression, reportCompression } from './bench/compression.mjs'
+import { compressRules, measureCompression, reportCompression } from './bench/compression.mjs'
 import {
   buildManifestModule,
   measureStateObject,
@@ -332,12 +333,17 @@ try {
   }
 
   if (included('compression')) {
+    // Real text for the text types: this commit's bundle (minified JavaScript) and its docs.
+    const docs = readdirSync(path.join(root, 'docs')).map(f => path.join(root, 'docs', f))
+    const corpus = Buffer.concat(
+      [dist, path.join(root, 'README.md'), ...docs].map(f => readFileSync(f))
+    )
     const text = siteLayout({ files: FILES, seed: 1 })
     const textSite = path.join(work, 'pristine-text')
-    await writeSite(textSite, text, 1, { text: true })
+    await writeSite(textSite, text, 1, { text: corpus })
     const raw = text.reduce((s, f) => s + f.size, 0)
     console.log(
-      `Compression: ${FILES.toLocaleString('en')} files, ${(raw / 2 ** 20).toFixed(1)} MiB (the same layout, with text in its HTML, CSS, JS, JSON, SVG and TXT files), ${RTT} ms round trip added to moto_server; the action without compress and with compress: '${COMPRESS_RULES.replace(/\n/g, '\\n')}'; ${RUNS} run(s):`
+      `Compression: ${FILES.toLocaleString('en')} files, ${(raw / 2 ** 20).toFixed(1)} MiB (the same layout; its HTML, CSS, JS, JSON, SVG and TXT files are slices of this commit's dist/index.js and docs), ${RTT} ms round trip added to moto_server; the action without compress, with compress: '${compressRules('gzip').replace(/\n/g, '\\n')}', and with the same in br; ${RUNS} run(s):`
     )
     const clients = makeClients({ dist, endpoint, env, baseEnv, creds, rclone: false })
     const results = await measureCompression({
@@ -362,7 +368,11 @@ try {
         ),
       onRun: r => console.log(`  run ${r} of ${RUNS} done`)
     })
-    const report = reportCompression(results, { raw })
+    const compressed = text.filter(f => /\.(html|css|js|json|svg)$/.test(f.rel))
+    const report = reportCompression(results, {
+      raw,
+      text: compressed.reduce((s, f) => s + f.size, 0)
+    })
     printTable(report.rows)
     console.log()
     printTable(report.ratioRows)

@@ -45,52 +45,26 @@ export function siteLayout({ files, seed = 1, minSize = 1024, maxSize = 200 * 10
 export const TEXT_TYPES = ['html', 'css', 'js', 'json', 'svg', 'txt']
 
 /**
- * Writes the site; content is derived from the seed and the path, so rebuilds are identical.
- * Random bytes, which no compressor shrinks; with `text`, the text types get text instead
- * (markup-like words drawn from a small vocabulary), which compresses about as real pages,
- * styles and scripts do, and the other types keep their random bytes, as images and fonts
- * are already compressed.
+ * Writes the site; content is derived from the seed and the path, so rebuilds are identical:
+ * random bytes, which no compressor shrinks. With `text` (a corpus of real text), the text types
+ * get slices of it instead, and the others keep their random bytes, as images and fonts are
+ * compressed already.
  */
-export async function writeSite(root, layout, seed = 1, { text = false } = {}) {
+export async function writeSite(root, layout, seed = 1, { text } = {}) {
   const dirs = new Set(layout.map(f => path.dirname(path.join(root, f.rel))))
   for (const dir of dirs) await mkdir(dir, { recursive: true })
   const block = Buffer.alloc(256 * 1024)
   const random = prng(seed * 7919)
   for (let i = 0; i < block.length; i++) block[i] = Math.floor(random() * 256)
-  const words = text ? textBlock(block.length, seed) : undefined
   let n = 0
   const write = async f => {
-    const offset = (n++ * 4099) % (block.length - f.size)
-    const isText = words && TEXT_TYPES.includes(path.extname(f.rel).slice(1))
-    const source = isText ? words : block
+    const isText = text && TEXT_TYPES.includes(path.extname(f.rel).slice(1))
+    const source = isText ? text : block
+    const offset = (n++ * 4099) % (source.length - f.size)
     await writeFile(path.join(root, f.rel), source.subarray(offset, offset + f.size))
   }
   for (let i = 0; i < layout.length; i += 64) await Promise.all(layout.slice(i, i + 64).map(write))
 }
-
-/** `bytes` of markup-like text: tags, attributes and words from a fixed vocabulary. */
-function textBlock(bytes, seed) {
-  const random = prng(seed * 104729)
-  const pick = list => list[Math.floor(random() ** 2 * list.length)]
-  const syllables = ['la', 'ten', 'dor', 'mi', 'ka', 'ro', 'sel', 'vi', 'nu', 'pa', 'ex', 'qu']
-  const vocabulary = Array.from({ length: 600 }, () =>
-    Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(syllables)).join('')
-  )
-  const tags = ['div', 'p', 'span', 'a', 'li', 'section', 'h2', 'button']
-  const parts = []
-  let length = 0
-  while (length < bytes) {
-    const tag = pick(tags)
-    const sentence = Array.from({ length: 4 + Math.floor(random() * 12) }, () =>
-      pick(vocabulary)
-    ).join(' ')
-    const part = `<${tag} class="${pick(vocabulary)}-${pick(vocabulary)}">${sentence}</${tag}>\n`
-    parts.push(part)
-    length += part.length
-  }
-  return Buffer.from(parts.join('')).subarray(0, bytes)
-}
-
 /** A rebuild: every file gets a new modification time, the content stays. */
 export async function touchAll(root, layout, when = new Date()) {
   for (let i = 0; i < layout.length; i += 128) {
