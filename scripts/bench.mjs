@@ -47,7 +47,12 @@ import { ensureGnuTime, killRunning } from './bench/rusage.mjs'
 import { measureScale, reportScale } from './bench/scale.mjs'
 import { siteLayout, writeSite } from './bench/site.mjs'
 import { measureStartup, reportStartup } from './bench/startup.mjs'
-import { compressRules, measureCompression, reportCompression } from './bench/compression.mjs'
+import {
+  compressRules,
+  measureCompression,
+  reportCompression,
+  UNCHANGED_REPEATS
+} from './bench/compression.mjs'
 import {
   buildManifestModule,
   measureStateObject,
@@ -343,7 +348,7 @@ try {
     await writeSite(textSite, text, 1, { text: corpus })
     const raw = text.reduce((s, f) => s + f.size, 0)
     console.log(
-      `Compression: ${FILES.toLocaleString('en')} files, ${(raw / 2 ** 20).toFixed(1)} MiB (the same layout; its HTML, CSS, JS, JSON, SVG and TXT files are slices of this commit's dist/index.js and docs), ${RTT} ms round trip added to moto_server; the action without compress, with compress: '${compressRules('gzip').replace(/\n/g, '\\n')}', and with the same in br; ${RUNS} run(s):`
+      `Compression: ${FILES.toLocaleString('en')} files, ${(raw / 2 ** 20).toFixed(1)} MiB (the same layout; its HTML, CSS, JS, JSON, SVG and TXT files are slices of this commit's dist/index.js and docs), ${RTT} ms round trip added to moto_server; the action without compress, with compress: '${compressRules('gzip').replace(/\n/g, '\\n')}', and with the same in br; ${RUNS} run(s), each with ${UNCHANGED_REPEATS} rounds of no-change deploys:`
     )
     const clients = makeClients({ dist, endpoint, env, baseEnv, creds, rclone: false })
     const results = await measureCompression({
@@ -353,7 +358,6 @@ try {
       layout: text,
       work,
       moto,
-      bucket: 'bench-compress',
       makeBucket,
       storedBytes: async name =>
         Number(

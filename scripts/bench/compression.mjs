@@ -22,9 +22,16 @@ export const COMPRESSION_SCENARIOS = {
   unchanged: 'rebuild, nothing changed'
 }
 
+/** No-change deploys of each variant per run: each is short, and its wall time moves with the load. */
+export const UNCHANGED_REPEATS = 3
+
 /**
+ * Per run: an empty moto, a bucket and a fresh copy of the site per variant; first deploys in a
+ * turn that rotates from run to run, then, after a rebuild (new times, same content), rounds of
+ * no-change deploys, one per variant each, so the deploys compared ran moments apart.
+ *
  * @returns {Promise<Record<string, Record<string, Array<{ wallMs: number, cpuMs: number,
- *   uploads: number, stored: number }>>>>} variant → scenario → one measurement per run.
+ *   uploads: number, stored: number }>>>>} variant → scenario → measurements.
  */
 export async function measureCompression({
   action,
@@ -33,40 +40,47 @@ export async function measureCompression({
   layout,
   work,
   moto,
-  bucket,
   makeBucket,
   storedBytes,
   onRun = () => undefined
 }) {
   const results = {}
   const names = Object.keys(VARIANTS)
+  const deploy = async (name, scenario) => {
+    const bucket = `bench-compress-${name}`
+    const [cmd, args, env] = action.cmd(
+      path.join(work, `compress-${name}`),
+      bucket,
+      VARIANTS[name].extra
+    )
+    const out = await runMeasured(cmd, args, env)
+    if (out.code !== 0) {
+      throw new Error(`${VARIANTS[name].label} failed (${scenario}): ${out.stderr.slice(-2000)}`)
+    }
+    ;((results[name] ??= {})[scenario] ??= []).push({
+      wallMs: out.wallMs,
+      cpuMs: out.cpuMs,
+      uploads: action.uploads(out),
+      stored: await storedBytes(bucket)
+    })
+  }
   for (let r = 1; r <= runs; r++) {
-    for (let i = 0; i < names.length; i++) {
-      const name = names[(r - 1 + i) % names.length]
-      await moto.reset()
-      await makeBucket(bucket)
-      const dir = path.join(work, `compress-${name}`)
-      await cp(pristine, dir, { recursive: true })
-      for (const scenario of Object.keys(COMPRESSION_SCENARIOS)) {
-        if (scenario === 'unchanged') {
-          await new Promise(res => setTimeout(res, 1100)) // moto's LastModified: 1 s resolution
-          await touchAll(dir, layout, new Date(Date.now() + 5000))
-        }
-        const [cmd, args, env] = action.cmd(dir, bucket, VARIANTS[name].extra)
-        const out = await runMeasured(cmd, args, env)
-        if (out.code !== 0) {
-          throw new Error(
-            `${VARIANTS[name].label} failed (${scenario}): ${out.stderr.slice(-2000)}`
-          )
-        }
-        ;((results[name] ??= {})[scenario] ??= []).push({
-          wallMs: out.wallMs,
-          cpuMs: out.cpuMs,
-          uploads: action.uploads(out),
-          stored: await storedBytes(bucket)
-        })
-      }
-      await rm(dir, { recursive: true, force: true })
+    const turn = names.map((_, i) => names[(r - 1 + i) % names.length])
+    await moto.reset()
+    for (const name of names) {
+      await makeBucket(`bench-compress-${name}`)
+      await cp(pristine, path.join(work, `compress-${name}`), { recursive: true })
+    }
+    for (const name of turn) await deploy(name, 'first')
+    await new Promise(res => setTimeout(res, 1100)) // moto's LastModified: 1 s resolution
+    for (const name of names) {
+      await touchAll(path.join(work, `compress-${name}`), layout, new Date(Date.now() + 5000))
+    }
+    for (let k = 0; k < UNCHANGED_REPEATS; k++) {
+      for (const name of turn) await deploy(name, 'unchanged')
+    }
+    for (const name of names) {
+      await rm(path.join(work, `compress-${name}`), { recursive: true, force: true })
     }
     onRun(r)
   }
