@@ -62,7 +62,7 @@ import { printTable } from './bench/table.mjs'
 
 const HELP = `npm run bench -- [flags]
 
-  --runs N            runs of each comparison and of the state object (5)
+  --runs N            runs of each comparison, of compression and of the state object (5)
   --files N           files in the compared site, 1-200 KB each (1000)
   --rtt MS            round trip the proxy adds in front of moto_server (25)
   --scenarios LIST    of first,unchanged,edited (all three)
