@@ -9,13 +9,17 @@
 //                 (user + system), peak memory and requests of each
 //   scale         dry-run plans of 10k to 1M small files: time and memory per file
 //   state object  its size for 1M files, and the time to write and read it
+//   compression   the action without `compress`, with gzip and with br rules, on a site of text
+//                 and images: wall time and bytes stored, first deploy and no-change deploy
 //
 // Every figure is the median and the spread (min–max) over its runs; a ratio is taken run by
 // run, between clients measured side by side. The targets of issue 14 come last.
 //
-//   npm run bench                       # about 8 minutes on 2 CPUs
+//   npm run bench                       # about 10 minutes on 2 CPUs
+//   npm run bench -- --only compression # one part alone
 //   npm run bench -- --help             # every flag
 import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -45,6 +49,12 @@ import { measureScale, reportScale } from './bench/scale.mjs'
 import { siteLayout, writeSite } from './bench/site.mjs'
 import { measureStartup, reportStartup } from './bench/startup.mjs'
 import {
+  compressRules,
+  measureCompression,
+  reportCompression,
+  UNCHANGED_REPEATS
+} from './bench/compression.mjs'
+import {
   buildManifestModule,
   measureStateObject,
   reportStateObject
@@ -53,7 +63,7 @@ import { printTable } from './bench/table.mjs'
 
 const HELP = `npm run bench -- [flags]
 
-  --runs N            runs of each comparison and of the state object (5)
+  --runs N            runs of each comparison, of compression and of the state object (5)
   --files N           files in the compared site, 1-200 KB each (1000)
   --rtt MS            round trip the proxy adds in front of moto_server (25)
   --scenarios LIST    of first,unchanged,edited (all three)
@@ -63,7 +73,9 @@ const HELP = `npm run bench -- [flags]
   --scale-runs N      runs of each plan (the smaller of --runs and 3)
   --state-files N     entries of the measured state object (1000000)
   --sweep             adds first deploys at 8, 16, 32, 64 and 128 requests in flight
-  --skip-startup, --skip-compare, --skip-release, --skip-scale, --skip-state   leave a part out
+  --only LIST         of startup,compare,release,scale,state,compression: only these parts (all)
+  --skip-startup, --skip-compare, --skip-release, --skip-scale, --skip-state, --skip-compression
+                      leave a part out
 `
 
 const started = performance.now()
@@ -86,6 +98,8 @@ const { values: opts } = parseFlags({
     'skip-release': { type: 'boolean', default: false },
     'skip-scale': { type: 'boolean', default: false },
     'skip-state': { type: 'boolean', default: false },
+    'skip-compression': { type: 'boolean', default: false },
+    only: { type: 'string' },
     help: { type: 'boolean', default: false }
   }
 })
@@ -122,6 +136,14 @@ const STATE_FILES = count('state-files', opts['state-files'])
 const SCALE = [...new Set([...opts.scale.split(','), ...(opts.million ? ['1000000'] : [])])]
   .map(n => count('scale', n))
   .sort((a, b) => a - b)
+const PARTS = ['startup', 'compare', 'release', 'scale', 'state', 'compression']
+const only = opts.only?.split(',') ?? PARTS
+if (only.some(p => !PARTS.includes(p))) {
+  console.error(`--only is a list of ${PARTS.join(', ')}, got '${opts.only}'`)
+  process.exit(2)
+}
+/** Whether a part runs: in --only (or no --only), and not skipped. */
+const included = part => only.includes(part) && !opts[`skip-${part}`]
 const chosen = opts.scenarios.split(',')
 const scenarios = Object.keys(SCENARIOS).filter(s => chosen.includes(s))
 if (!chosen.includes('first') || chosen.some(s => !(s in SCENARIOS))) {
@@ -215,7 +237,7 @@ try {
   const pristine = path.join(work, 'pristine')
   await writeSite(pristine, layout)
 
-  if (!opts['skip-startup']) {
+  if (included('startup')) {
     console.log(`Start-up (${STARTUP_RUNS} rounds; one of each command per round, in turn):`)
     const measured = await measureStartup({
       dist,
@@ -232,7 +254,7 @@ try {
     targets.push(...rowsOfTargets)
   }
 
-  if (!opts['skip-compare']) {
+  if (included('compare')) {
     const clients = makeClients({ dist, endpoint, env, baseEnv, creds, rclone: RCLONE })
     console.log(
       `Comparison: ${site} (1-200 KB, seed 1), ${RTT} ms round trip added to moto_server, ${IN_FLIGHT} requests in flight (aws s3 sync: its default 10); ${RUNS} run(s):`
@@ -282,7 +304,7 @@ try {
     }
   }
 
-  if (!opts['skip-release']) {
+  if (included('release')) {
     console.log(
       `Release mode: ${site}, 1% edited at the same size, deployed as a release and as a plain re-deploy, ${RTT} ms round trip added to moto_server; ${RUNS} run(s), in turns:`
     )
@@ -304,7 +326,7 @@ try {
     targets.push(...report.targets)
   }
 
-  if (!opts['skip-scale']) {
+  if (included('scale')) {
     console.log(
       `Scale: dry-run plans against an empty bucket, straight to moto (200 B-4 KiB files, seed 3); ${SCALE_RUNS} run(s) each:`
     )
@@ -327,7 +349,7 @@ try {
     targets.push(...rowsOfTargets)
   }
 
-  if (!opts['skip-state']) {
+  if (included('state')) {
     console.log(
       `State object of ${STATE_FILES.toLocaleString('en')} files (src/plan/manifest.ts built with ncc; gzip at zlib's default level, as the action stores it); ${RUNS} run(s):`
     )
@@ -337,6 +359,54 @@ try {
       runs.push(await measureStateObject(modulePath, STATE_FILES, baseEnv))
     printTable(reportStateObject(runs, STATE_FILES))
     console.log()
+  }
+
+  if (included('compression')) {
+    // Real text for the text types: this commit's bundle (minified JavaScript) and its docs.
+    const docs = readdirSync(path.join(root, 'docs')).map(f => path.join(root, 'docs', f))
+    const corpus = Buffer.concat(
+      [dist, path.join(root, 'README.md'), ...docs].map(f => readFileSync(f))
+    )
+    const text = siteLayout({ files: FILES, seed: 1 })
+    const textSite = path.join(work, 'pristine-text')
+    await writeSite(textSite, text, 1, { text: corpus })
+    const raw = text.reduce((s, f) => s + f.size, 0)
+    console.log(
+      `Compression: ${FILES.toLocaleString('en')} files, ${(raw / 2 ** 20).toFixed(1)} MiB (the same layout; its HTML, CSS, JS, JSON, SVG and TXT files are slices of this commit's dist/index.js and docs), ${RTT} ms round trip added to moto_server; the action without compress, with compress: '${compressRules('gzip').replace(/\n/g, '\\n')}', and with the same in br; ${RUNS} run(s), each with ${UNCHANGED_REPEATS} rounds of no-change deploys:`
+    )
+    const clients = makeClients({ dist, endpoint, env, baseEnv, creds, rclone: false })
+    const results = await measureCompression({
+      action: clients.action,
+      runs: RUNS,
+      pristine: textSite,
+      layout: text,
+      work,
+      moto,
+      makeBucket,
+      storedBytes: async name =>
+        Number(
+          awsDirect(
+            's3api',
+            'list-objects-v2',
+            '--bucket',
+            name,
+            '--query',
+            "sum(Contents[?!ends_with(Key, '.s3-cloudfront-deploy.json')].Size)"
+          )
+        ),
+      onRun: r => console.log(`  run ${r} of ${RUNS} done`)
+    })
+    const compressed = text.filter(f => /\.(html|css|js|json|svg)$/.test(f.rel))
+    const report = reportCompression(results, {
+      raw,
+      text: compressed.reduce((s, f) => s + f.size, 0)
+    })
+    printTable(report.rows)
+    console.log()
+    printTable(report.ratioRows)
+    console.log(report.note)
+    console.log()
+    targets.push(...report.targets)
   }
 
   if (targets.length > 0) {

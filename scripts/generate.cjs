@@ -100,7 +100,7 @@ function region(name, { table, version, readExample }) {
       const example = /^example:(examples\/\S+)$/.exec(name)
       if (!example) throw new Error(`unknown generated region '${name}'`)
       const text = readExample(example[1])
-      const lang = example[1].endsWith('.sh') ? 'sh' : 'yaml'
+      const lang = { sh: 'sh', json: 'json' }[example[1].split('.').pop()] ?? 'yaml'
       return [
         '<!-- prettier-ignore-start -->',
         '```' + lang,

@@ -78,6 +78,7 @@ export async function deployRelease(
     }
     const lock: LockStatus = await observeLock(config, deps, state.stateObject, state.manifest.lock)
     result.plan = state.plan
+    result.remote = state.remote
     const gone = removedFiles(state)
     const history = wentLive(state.manifest.release, id, site.live)
     const retire = releasesToRetire([...site.existing, id], history, release.keep)
@@ -144,7 +145,8 @@ export async function deployRelease(
       ...nextManifest({
         previous: emptyManifest(),
         prefix: view.keyPrefix,
-        remote: new Map(),
+        // The live release's objects under the new keys: a copy stores the same bytes.
+        remote: state.remote,
         unchanged: [],
         written: result.written,
         deleted: [],

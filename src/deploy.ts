@@ -123,6 +123,7 @@ async function plan(
   const { log } = deps
   const plan = state.plan
   result.plan = plan
+  result.remote = state.remote
   result.targets = planInvalidations(
     config,
     deps,

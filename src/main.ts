@@ -10,6 +10,7 @@ import { checkOutputsFile, writeOutputsFile } from './local/outputs-file'
 import { buildOutputs, remainingWork, summaryMarkdown, toDotenv } from './report'
 import { isExpectedError, StepError } from './aws/step-error'
 import { loadAwsHalf } from './load-aws-half'
+import { changesReport, checkChangesFile, writeChangesFile } from './changes-file'
 
 /** Variables whose values must never reach a log, on any platform. */
 const SECRET_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
@@ -48,6 +49,7 @@ export async function run(
     config = parseConfig(command.inputs, env, cwd, ciRun(env).id)
     // What the runner's disk can refuse, refused before any request.
     if (config.outputsFile) await checkOutputsFile(config.outputsFile)
+    if (config.changesFile) await checkChangesFile(config.changesFile)
     // A removal or a rollback publishes nothing from the source.
     if (!config.remove && config.release?.rollback === undefined) await checkSource(config)
     result = emptyResult(config.dryRun)
@@ -96,7 +98,7 @@ async function report(
   result: DeployResult,
   failure?: string
 ): Promise<string | undefined> {
-  const outputs = buildOutputs(result)
+  const outputs = buildOutputs(result, config.changesFile)
   for (const [name, value] of Object.entries(outputs)) platform.setOutput(name, value)
   const missing = config.outputsFile
     ? await writeOutputsFile(config.outputsFile, toDotenv(outputs))
@@ -111,6 +113,9 @@ async function report(
       .map(([k, v]) => `${k}=${v}`)
       .join('\n')
   )
+  if (config.changesFile) {
+    await writeChangesFile(config.changesFile, changesReport(config, result, failure !== undefined))
+  }
   return missing
 }
 

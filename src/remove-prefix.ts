@@ -59,6 +59,7 @@ export async function removePrefix(
     }
     const plan = emptyPlan([...bucket.remote.keys()].sort())
     result.plan = plan
+    result.remote = bucket.remote
     result.targets = views.map(v => ({
       distributionId: v.distributionId,
       paths: config.paths ?? [prefixWildcard(config.prefix, v.originPrefix)]

@@ -9,9 +9,10 @@ export type Outputs = Record<OutputName, string>
 
 /**
  * The step outputs. With one distribution, plain values (and a JSON array of paths); with
- * several, each invalidation output is a JSON object keyed by distribution ID.
+ * several, each invalidation output is a JSON object keyed by distribution ID. `changesFile`:
+ * the report's path, when one is written.
  */
-export function buildOutputs(result: DeployResult): Outputs {
+export function buildOutputs(result: DeployResult, changesFile?: string): Outputs {
   const { invalidations } = result
   const several = result.targets.length > 1
   const byDistribution = <T>(pick: (i: (typeof invalidations)[number]) => T) =>
@@ -41,7 +42,8 @@ export function buildOutputs(result: DeployResult): Outputs {
     updated: String(result.updated),
     unchanged: String(result.plan?.unchanged.length ?? 0),
     release: result.release,
-    url: result.url
+    url: result.url,
+    'changes-file': changesFile ?? ''
   }
 }
 
@@ -92,7 +94,7 @@ export function summaryMarkdown(
   result: DeployResult,
   failure?: string
 ): string {
-  const outputs = buildOutputs(result)
+  const outputs = buildOutputs(result, config.changesFile)
   const plan = result.plan
   const bytes = plan ? plan.uploads.reduce((sum, u) => sum + u.file.size, 0) : 0
   const invalidated = result.targets.filter(t => t.paths.length > 0)

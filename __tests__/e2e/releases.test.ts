@@ -4,8 +4,19 @@
  * (real SigV4A-signed requests), and a local edge serves the site through edge/release-router.js,
  * caching by the rewritten URI as CloudFront does.
  */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { motoSuite } from '../helpers/moto'
-import { awsEnv, createDistribution, listInvalidations, listObjects } from '../helpers/aws'
+import {
+  awsEnv,
+  createDistribution,
+  getObjectBytes,
+  headObject,
+  listInvalidations,
+  listObjects
+} from '../helpers/aws'
 import { runGitHub, runGitLab, startGitLab, type StartedRun } from '../helpers/action'
 import { startLocalEdge, type LocalEdge } from '../helpers/local-edge'
 import { startLocalKvs, type LocalKvs } from '../helpers/local-kvs'
@@ -288,3 +299,49 @@ test('a rebuild with nothing changed writes nothing; an input that means nothing
   )
   expect(suite.current.log.filter(r => ['PUT', 'POST', 'DELETE'].includes(r.method))).toEqual([])
 }, 240_000)
+
+test('with compress, a release stores gzip bytes, the next one copies them with their encoding, a rebuild changes nothing; the changes file names the release', async () => {
+  const bucket = await moto.newBucket()
+  const site = await makeSite(build('one', 3))
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'changes-'))
+  const changes = path.join(dir, 'changes.json')
+  const deploy = async () => {
+    const run = await runGitHub({
+      endpoint: suite.current.url,
+      cwd: site,
+      inputs: inputs(site, bucket, { compress: '*.html: gzip', 'changes-file': changes }),
+      env: kvsEnv()
+    })
+    if (run.code !== 0) throw new Error(`the deploy failed:\n${run.stdout}\n${run.stderr}`)
+    return { run, report: JSON.parse(await readFile(changes, 'utf8')) }
+  }
+  /** The page as stored in a release, gunzipped, after checking its encoding. */
+  const page = async (release: string) => {
+    const key = `_releases/${release}/index.html`
+    expect((await headObject(moto.endpoint, bucket, key)).ContentEncoding).toBe('gzip')
+    await getObjectBytes(moto.endpoint, bucket, key, path.join(dir, 'body'))
+    return gunzipSync(await readFile(path.join(dir, 'body'))).toString()
+  }
+
+  const first = await deploy()
+  const one = first.run.outputs.release as string
+  expect(await page(one)).toBe(build('one')['index.html'])
+  expect(first.report).toMatchObject({ status: 'deployed', release: one, retired: [] })
+
+  await writeFile(path.join(site, 'app.js'), "window.build = 'two'")
+  const second = await deploy()
+  const two = second.run.outputs.release as string
+  expect(two).not.toBe(one)
+  // Only the edit was uploaded; the page was copied from the live release, still gzip.
+  expect(second.report.uploaded.map((u: { key: string }) => u.key)).toEqual([
+    `_releases/${two}/app.js`
+  ])
+  expect([second.report.release, second.report.updated]).toEqual([two, []])
+  expect(await page(two)).toBe(build('one')['index.html'])
+
+  // The same build again: the state recorded the copies as stored, so nothing is to do.
+  const third = await deploy()
+  expect(third.run.outputs.release).toBe(two)
+  expect(third.run.stdout).toContain('nothing to do')
+  expect([third.report.uploaded, third.report.updated]).toEqual([[], []])
+})

@@ -29,8 +29,16 @@ describe('outputs', () => {
       updated: '0',
       unchanged: '3',
       release: '',
-      url: ''
+      url: '',
+      'changes-file': ''
     })
+  })
+
+  test('changes-file: the path of the report, in the outputs and the dotenv file', () => {
+    const result = { ...emptyResult(false), plan: plan(1, 0, 0) }
+    const outputs = buildOutputs(result, '/work/site/changes.json')
+    expect(outputs['changes-file']).toBe('/work/site/changes.json')
+    expect(toDotenv(outputs)).toContain('\nCHANGES_FILE=/work/site/changes.json\n')
   })
 
   test("url: in the outputs, and in the dotenv file also as GitLab's DYNAMIC_ENVIRONMENT_URL", () => {
@@ -94,7 +102,7 @@ describe('toDotenv', () => {
     }
     result.invalidations = [{ distributionId: 'E1', id: 'I1', status: 'InProgress' }]
     expect(toDotenv(buildOutputs(result))).toBe(
-      'INVALIDATION_ID=I1\nINVALIDATION_STATUS=InProgress\nUPLOADED=1\nDELETED=0\nUPDATED=0\nUNCHANGED=0\nRELEASE=\nURL=\nINVALIDATION_PATHS=["/a%20b"]\n'
+      'INVALIDATION_ID=I1\nINVALIDATION_STATUS=InProgress\nUPLOADED=1\nDELETED=0\nUPDATED=0\nUNCHANGED=0\nRELEASE=\nURL=\nCHANGES_FILE=\nINVALIDATION_PATHS=["/a%20b"]\n'
     )
   })
 

@@ -41,8 +41,16 @@ export function siteLayout({ files, seed = 1, minSize = 1024, maxSize = 200 * 10
   return layout
 }
 
-/** Writes the site; content is derived from the seed and the path, so rebuilds are identical. */
-export async function writeSite(root, layout, seed = 1) {
+/** The types a site's build writes as text: what `compress` rules are for. */
+export const TEXT_TYPES = ['html', 'css', 'js', 'json', 'svg', 'txt']
+
+/**
+ * Writes the site; content is derived from the seed and the path, so rebuilds are identical:
+ * random bytes, which no compressor shrinks. With `text` (a corpus of real text), the text types
+ * get slices of it instead, and the others keep their random bytes, as images and fonts are
+ * compressed already.
+ */
+export async function writeSite(root, layout, seed = 1, { text } = {}) {
   const dirs = new Set(layout.map(f => path.dirname(path.join(root, f.rel))))
   for (const dir of dirs) await mkdir(dir, { recursive: true })
   const block = Buffer.alloc(256 * 1024)
@@ -50,12 +58,13 @@ export async function writeSite(root, layout, seed = 1) {
   for (let i = 0; i < block.length; i++) block[i] = Math.floor(random() * 256)
   let n = 0
   const write = async f => {
-    const offset = (n++ * 4099) % (block.length - f.size)
-    await writeFile(path.join(root, f.rel), block.subarray(offset, offset + f.size))
+    const isText = text && TEXT_TYPES.includes(path.extname(f.rel).slice(1))
+    const source = isText ? text : block
+    const offset = (n++ * 4099) % (source.length - f.size)
+    await writeFile(path.join(root, f.rel), source.subarray(offset, offset + f.size))
   }
   for (let i = 0; i < layout.length; i += 64) await Promise.all(layout.slice(i, i + 64).map(write))
 }
-
 /** A rebuild: every file gets a new modification time, the content stays. */
 export async function touchAll(root, layout, when = new Date()) {
   for (let i = 0; i < layout.length; i += 128) {

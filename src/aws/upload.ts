@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto'
 import { readHashedFile } from '../local/contents'
+import { compressBody } from '../local/compress'
+import { contentId } from '../plan/compress'
 import {
   CopyObjectCommand,
   HeadObjectCommand,
@@ -10,7 +13,10 @@ import type { ObjectHeaders, SourceFile } from '../plan/types'
 import { headEtag } from '../remote/conditional'
 import { uploadInParts } from './multipart'
 
-/** The content MD5 rides along as metadata: a multipart or SSE-KMS ETag is not an MD5. */
+/**
+ * The content MD5 rides along as metadata: a multipart or SSE-KMS ETag is not an MD5, and a
+ * compressed object's is not its file's. It holds the file's contentId (plan/compress.ts).
+ */
 export const MD5_METADATA = 'md5'
 
 /** CopyObject cannot copy objects above 5 GiB in one request; those are re-uploaded instead. */
@@ -23,11 +29,12 @@ function objectParams(bucket: string, file: SourceFile) {
     Key: file.key,
     ContentType: h.contentType,
     ...(h.cacheControl === undefined ? {} : { CacheControl: h.cacheControl }),
+    ...(h.contentEncoding === undefined ? {} : { ContentEncoding: h.contentEncoding }),
     ...(h.acl === undefined ? {} : { ACL: h.acl as never }),
     ...(h.storageClass === undefined ? {} : { StorageClass: h.storageClass as never }),
     ...(h.sse === undefined ? {} : { ServerSideEncryption: h.sse as never }),
     ...(h.sseKmsKeyId === undefined ? {} : { SSEKMSKeyId: h.sseKmsKeyId }),
-    Metadata: { [MD5_METADATA]: file.md5 }
+    Metadata: { [MD5_METADATA]: contentId(file) }
   }
 }
 
@@ -40,9 +47,17 @@ const unquote = (etag: string | undefined) => (etag ?? '').replace(/"/g, '').toL
  */
 const isKms = (sse: string | undefined) => !!sse && sse.startsWith('aws:kms')
 
+/** An object as written: its ETag, and the bytes stored. */
+export interface Stored {
+  etag: string
+  size: number
+}
+
 /**
- * Uploads a file and returns the object's new ETag. Small files: one PutObject with Content-MD5,
- * so S3 rejects (BadDigest) bytes that are not the ones hashed. Large files: a multipart upload
+ * Uploads a file and returns the object's new ETag and size. Small files: one PutObject with
+ * Content-MD5, so S3 rejects (BadDigest) bytes that are not the ones hashed; a file with a
+ * `compress` encoding is compressed here, once, and sent with the Content-MD5 of the compressed
+ * bytes (only files up to the multipart threshold are). Large files: a multipart upload
  * with the Content-MD5 of each part as hashed; where the bucket does not encrypt with KMS, its
  * ETag is also checked against the one predicted while hashing. A store whose answer carries no
  * ETag (Ceph RGW's multipart) is asked with HEAD.
@@ -54,17 +69,23 @@ export async function uploadFile(
   /** The bytes hashed, when they were kept (small files): not read again. */
   content?: Buffer,
   signal?: AbortSignal
-): Promise<string> {
+): Promise<Stored> {
   if (file.size <= MULTIPART_THRESHOLD || !file.partMd5s) {
+    const raw = content ?? (await readHashedFile(file.absPath, file.size))
+    const body = file.compress ? await compressBody(raw, file.compress) : raw
+    const md5 = file.compress
+      ? createHash('md5').update(body).digest()
+      : Buffer.from(file.md5, 'hex')
     const result = await s3.send(
       new PutObjectCommand({
         ...objectParams(bucket, file),
-        Body: content ?? (await readHashedFile(file.absPath, file.size)),
-        ContentMD5: Buffer.from(file.md5, 'hex').toString('base64')
+        Body: body,
+        ContentMD5: md5.toString('base64')
       }),
       { abortSignal: signal }
     )
-    return unquote(result.ETag) || (await headEtag(s3, bucket, file.key, signal))
+    const etag = unquote(result.ETag) || (await headEtag(s3, bucket, file.key, signal))
+    return { etag, size: body.length }
   }
   const result = await uploadInParts(
     s3,
@@ -73,13 +94,14 @@ export async function uploadFile(
     signal
   )
   const etag = unquote(result.ETag) || (await headEtag(s3, bucket, file.key, signal))
-  if (etag === file.multipartEtag || isKms(result.ServerSideEncryption)) return etag
+  const stored = { etag, size: file.size }
+  if (etag === file.multipartEtag || isKms(result.ServerSideEncryption)) return stored
   // What the store says of the object itself, for a store that leaves the encryption out of its
   // answer to CompleteMultipartUpload.
   const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: file.key }), {
     abortSignal: signal
   })
-  if (isKms(head.ServerSideEncryption)) return etag
+  if (isKms(head.ServerSideEncryption)) return stored
   throw Object.assign(
     new Error(
       `the uploaded object's ETag ${etag || '(none)'} is not the expected ${file.multipartEtag}: the file changed while deploying, or was corrupted on the way`
@@ -100,7 +122,7 @@ export async function updateHeaders(
   signal?: AbortSignal,
   from: string = file.key
 ): Promise<string> {
-  if (file.size > MAX_COPY_SIZE) return uploadFile(s3, bucket, file, undefined, signal)
+  if (file.size > MAX_COPY_SIZE) return (await uploadFile(s3, bucket, file, undefined, signal)).etag
   const result = await s3.send(
     new CopyObjectCommand({
       ...objectParams(bucket, file),

@@ -5,6 +5,7 @@ import type { RawInputs } from './read'
 import { MAX_PATHS } from '../plan/fold'
 import { createFilter } from '../plan/filter'
 import { checkCacheControl, checkContentType, parseRules } from '../plan/rules'
+import { checkEncoding, type CompressionConfig } from '../plan/compress'
 import { globMatcher, parseGlobs } from '../plan/match'
 import type { HeaderRules } from '../plan/headers'
 import type { ObjectSettings } from '../plan/types'
@@ -52,6 +53,8 @@ export interface DeployConfig {
   pathStyle: boolean
   concurrency: number
   outputsFile: string | undefined
+  /** Absolute path of the JSON report of what changed (changes-file); undefined: none. */
+  changesFile: string | undefined
   /** Set when a role is to be assumed with a web identity token. */
   role: RoleConfig | undefined
   /** include/exclude: whether a path relative to the source is synced. */
@@ -59,6 +62,8 @@ export interface DeployConfig {
   /** The include and exclude globs as given, for messages. */
   filters: { include: string[]; exclude: string[] }
   rules: HeaderRules
+  /** `compress` rules and `precompressed`: how files are stored (plan/compress.ts). */
+  compression: CompressionConfig
   settings: ObjectSettings
   /** Full key of the manifest (prefix + manifest-key). */
   manifestKey: string
@@ -146,6 +151,8 @@ export function parseConfig(
     concurrency: parseInteger('concurrency', get('concurrency'), 1, MAX_CONCURRENCY),
     outputsFile:
       raw['outputs-file'] === undefined ? undefined : path.resolve(cwd, raw['outputs-file']),
+    changesFile:
+      raw['changes-file'] === undefined ? undefined : path.resolve(cwd, raw['changes-file']),
     role: parseRole(raw, runId),
     inScope: parseFilter(get('include'), get('exclude')),
     filters: {
@@ -155,6 +162,10 @@ export function parseConfig(
     rules: {
       cacheControl: parseRules('cache-control', get('cache-control'), checkCacheControl),
       contentType: parseRules('content-type', get('content-type'), checkContentType)
+    },
+    compression: {
+      rules: parseRules('compress', get('compress'), checkEncoding),
+      precompressed: parseBoolean('precompressed', get('precompressed'))
     },
     settings: parseSettings(raw),
     manifestKey,

@@ -93,6 +93,22 @@ export const INPUTS = [
       '`Content-Type` by pattern, one `PATTERN: VALUE` per line, before detection from the extension, e.g. `feed: application/rss+xml`.'
   },
   {
+    name: 'compress',
+    kind: 'list',
+    default: '',
+    placeholder: 'RULES',
+    unset: 'none',
+    description:
+      'Store matching files compressed, with `Content-Encoding`: one `PATTERN: ENCODING` per line (`gzip` or `br`), the first match wins, e.g. `*.html: gzip`. Every client gets the compressed bytes. See [compression](docs/compression.md).'
+  },
+  {
+    name: 'precompressed',
+    kind: 'boolean',
+    default: 'false',
+    description:
+      "Store the build's `x.js.gz` or `x.js.br` as `x.js`, with its `Content-Encoding` (gzip's when both exist); the siblings are not published. See [compression](docs/compression.md#precompressed-files)."
+  },
+  {
     name: 'acl',
     kind: 'string',
     default: '',
@@ -348,6 +364,15 @@ export const INPUTS = [
     unset: 'none',
     description:
       'Also write the outputs to this dotenv file (for GitLab `artifacts:reports:dotenv`); its folder must exist.'
+  },
+  {
+    name: 'changes-file',
+    kind: 'string',
+    default: '',
+    placeholder: 'FILE',
+    unset: 'none',
+    description:
+      'Write a JSON report of every key changed and why, and what was invalidated, also in a dry run. See [the changes file](docs/changes-file.md).'
   }
 ] as const satisfies readonly InputSpec[]
 
@@ -400,6 +425,11 @@ export const OUTPUTS = [
     name: 'url',
     description:
       "Address of what was deployed, `https://<host>/<prefix>/`: the first distribution's first alias naming one host, else its `*.cloudfront.net` domain. Empty without a distribution. See [previews](docs/previews.md)."
+  },
+  {
+    name: 'changes-file',
+    description:
+      'Path of the JSON report written for `changes-file` (absolute); empty when it is not set.'
   }
 ] as const satisfies readonly OutputSpec[]
 

@@ -4,6 +4,16 @@ import { FileContents } from './contents'
 import { forEachLimit } from '../util/pool'
 import { keyFor } from '../plan/keys'
 import { headersDigest, headersFor, type HeaderRules } from '../plan/headers'
+import {
+  emptyNotes,
+  noteStorage,
+  pairSiblings,
+  storageFor,
+  type CompressionConfig,
+  type CompressionNotes,
+  type Encoding,
+  type Published
+} from '../plan/compress'
 import type { ObjectHeaders, ObjectSettings, SourceFile } from '../plan/types'
 
 export interface ScanOptions {
@@ -12,6 +22,8 @@ export interface ScanOptions {
   settings: ObjectSettings
   /** Bytes of small files to keep for their upload (0: none, as in a dry run). */
   keepContents?: number
+  /** `compress` rules and `precompressed`; none by default. */
+  compression?: CompressionConfig
 }
 
 export interface ScanResult {
@@ -22,6 +34,7 @@ export interface ScanResult {
   bytes: number
   /** What was kept of small files for their upload. */
   contents: FileContents
+  compression: CompressionNotes
 }
 
 /** Large files read at once while hashing: enough to keep the disk busy. */
@@ -37,18 +50,21 @@ class ScannedFile implements SourceFile {
   readonly md5: string
   readonly multipartEtag?: string
   readonly partMd5s?: string[]
+  readonly compress?: Encoding
   constructor(
     protected readonly root: string,
     readonly key: string,
     readonly relPath: string,
     digest: FileDigest,
     readonly headers: ObjectHeaders,
-    readonly headersDigest: string
+    readonly headersDigest: string,
+    compress?: Encoding
   ) {
     this.size = digest.size
     this.md5 = digest.md5
     if (digest.multipartEtag) this.multipartEtag = digest.multipartEtag
     if (digest.partMd5s) this.partMd5s = digest.partMd5s
+    if (compress) this.compress = compress
   }
 
   get absPath(): string {
@@ -56,7 +72,10 @@ class ScannedFile implements SourceFile {
   }
 }
 
-/** A file whose name on disk is not its relPath's (normalized to NFC on macOS): read there. */
+/**
+ * A file whose bytes are read elsewhere than at its relPath: its name on disk is not NFC
+ * (macOS), or it is stored from a precompressed sibling.
+ */
 class RenamedFile extends ScannedFile {
   constructor(
     private readonly onDisk: string,
@@ -70,7 +89,11 @@ class RenamedFile extends ScannedFile {
   }
 }
 
-/** Hashes every file of the listing, mapping each to its key and headers. */
+/**
+ * Hashes every file of the listing, mapping each to its key and headers. With `precompressed`,
+ * a file with a sibling (`x.gz`, `x.br`) is hashed and stored from it, and the siblings are not
+ * published; the original's own bytes are never read.
+ */
 export async function scanSource(
   source: string,
   listing: SourceListing,
@@ -80,13 +103,21 @@ export async function scanSource(
   // Empty except on macOS, where a name on disk may not be NFC.
   const diskPath = (relPath: string) =>
     onDisk.size === 0 ? relPath : (onDisk.get(relPath) ?? relPath)
+  const compression = options.compression ?? { rules: [], precompressed: false }
+  const { published, siblings } = compression.precompressed
+    ? pairSiblings(inScope)
+    : {
+        published: inScope.map((relPath): Published => ({ relPath, readFrom: relPath })),
+        siblings: 0
+      }
+  const notes = emptyNotes(siblings)
   const free = Array.from({ length: HASH_CONCURRENCY }, () => Buffer.allocUnsafe(HASH_BUFFER))
   let bytes = 0
   // Few distinct header sets exist (one per rule and type): share them, so 100,000 files do
   // not carry 100,000 copies.
   const shared = new Map<string, { headers: ObjectHeaders; digest: string }>()
-  const headersOf = (relPath: string) => {
-    const headers = headersFor(relPath, options.rules, options.settings)
+  const headersOf = (relPath: string, contentEncoding: Encoding | undefined) => {
+    const headers = headersFor(relPath, options.rules, options.settings, contentEncoding)
     const id = JSON.stringify(headers)
     let entry = shared.get(id)
     if (!entry) shared.set(id, (entry = { headers, digest: headersDigest(headers) }))
@@ -94,23 +125,25 @@ export async function scanSource(
   }
   const contents = new FileContents(options.keepContents ?? 0)
   const fileOf = (index: number, digest: FileDigest) => {
-    const relPath = inScope[index] as string
+    const { relPath, readFrom, contentEncoding: sibling } = published[index] as Published
     bytes += digest.size
-    const { headers, digest: headersDigest } = headersOf(relPath)
+    const storage = storageFor(relPath, digest.size, compression.rules, sibling)
+    const { headers, digest: headersDigest } = headersOf(relPath, storage.contentEncoding)
+    noteStorage(notes, relPath, headers.contentType, storage)
     const key = keyFor(options.prefix, relPath)
-    const disk = diskPath(relPath)
-    return disk === relPath
-      ? new ScannedFile(source, key, relPath, digest, headers, headersDigest)
-      : new RenamedFile(disk, source, key, relPath, digest, headers, headersDigest)
+    const disk = diskPath(readFrom)
+    const args = [source, key, relPath, digest, headers, headersDigest, storage.compress] as const
+    return disk === relPath ? new ScannedFile(...args) : new RenamedFile(disk, ...args)
   }
   // Small files (most of a site) synchronously, yielding every few milliseconds so the bucket's
   // listing, running meanwhile, is not held up; larger ones streamed, several at once.
-  const files = new Array<SourceFile>(inScope.length)
+  const files = new Array<SourceFile>(published.length)
   const large: number[] = []
   const buffer = free[0] as (typeof free)[number]
   let yielded = performance.now()
-  for (let i = 0; i < inScope.length; i++) {
-    const digest = hashSmallFileSync(absolutePath(source, diskPath(inScope[i] as string)), buffer)
+  for (let i = 0; i < published.length; i++) {
+    const readFrom = (published[i] as Published).readFrom
+    const digest = hashSmallFileSync(absolutePath(source, diskPath(readFrom)), buffer)
     if (!digest) {
       large.push(i)
       continue
@@ -125,16 +158,22 @@ export async function scanSource(
   await forEachLimit(large, HASH_CONCURRENCY, async i => {
     const buffer = free.pop() as (typeof free)[number]
     try {
-      const key = keyFor(options.prefix, inScope[i] as string)
-      const digest = await hashFile(
-        absolutePath(source, diskPath(inScope[i] as string)),
-        buffer,
-        content => contents.offer(key, content)
+      const { relPath, readFrom } = published[i] as Published
+      const key = keyFor(options.prefix, relPath)
+      const digest = await hashFile(absolutePath(source, diskPath(readFrom)), buffer, content =>
+        contents.offer(key, content)
       )
       files[i] = fileOf(i, digest)
     } finally {
       free.push(buffer)
     }
   })
-  return { files, skippedLinks, excluded: listing.excluded, bytes, contents }
+  return {
+    files,
+    skippedLinks,
+    excluded: listing.excluded,
+    bytes,
+    contents,
+    compression: notes
+  }
 }

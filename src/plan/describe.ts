@@ -4,7 +4,11 @@ import { formatBytes } from './format'
 
 function describeHeaders(file: SourceFile): string {
   const h = file.headers
-  return [h.contentType, h.cacheControl && `Cache-Control: ${h.cacheControl}`]
+  return [
+    h.contentType,
+    h.cacheControl && `Cache-Control: ${h.cacheControl}`,
+    h.contentEncoding && `Content-Encoding: ${h.contentEncoding}`
+  ]
     .filter(Boolean)
     .join('; ')
 }

@@ -1,3 +1,4 @@
+import { contentId } from './compress'
 import type { KnownState, PlannedUpload, RemoteObject, SourceFile, SyncPlan } from './types'
 
 export interface DiffOptions {
@@ -28,11 +29,12 @@ export function knownFromListing(file: SourceFile, object: RemoteObject): KnownS
 }
 
 /**
- * Compares the source with the bucket by content, never by time. With `delete`, every object not
- * in the build (and in scope) is to be deleted; `keepRemoved` (retention.ts) then holds back
- * removed assets for their grace period. `known` holds what the manifest
- * or a HEAD request told about existing objects; without it only the listing counts, and headers
- * are taken as up to date.
+ * Compares the source with the bucket by content, never by time: the MD5 an object's content is
+ * known by against the file's contentId (compress.ts), which for a file compressed on upload
+ * also tells its encoding. With `delete`, every object not in the build (and in scope) is to be
+ * deleted; `keepRemoved` (retention.ts) then holds back removed assets for their grace period.
+ * `known` holds what the manifest or a HEAD request told about existing objects; without it
+ * only the listing counts, and headers are taken as up to date.
  */
 export function planSync(
   files: readonly SourceFile[],
@@ -52,8 +54,10 @@ export function planSync(
       continue
     }
     const state = known.get(file.key) ?? knownFromListing(file, object)
-    if (state.md5 !== file.md5 || object.size !== file.size)
-      uploads.push({ file, reason: 'changed' })
+    // A file compressed on upload is stored at another size, and its content is told by its
+    // contentId: the state object or the object's metadata records it.
+    const sameSize = file.compress !== undefined || object.size === file.size
+    if (state.md5 !== contentId(file) || !sameSize) uploads.push({ file, reason: 'changed' })
     else if (state.headers !== undefined && state.headers !== file.headersDigest) updates.push(file)
     else unchanged.push(file)
   }

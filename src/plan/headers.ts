@@ -2,22 +2,29 @@ import { createHash } from 'node:crypto'
 import { contentTypeFor } from './content-type'
 import { firstMatch, type Rule } from './rules'
 import type { ObjectHeaders, ObjectSettings } from './types'
+import type { Encoding } from './compress'
 
 export interface HeaderRules {
   cacheControl: readonly Rule[]
   contentType: readonly Rule[]
 }
 
-/** The headers a file gets: rules first (first match wins), then detection for Content-Type. */
+/**
+ * The headers a file gets: rules first (first match wins), then detection for Content-Type,
+ * which stays the original's when the object is stored compressed (`contentEncoding`, from
+ * compress.ts's storageFor).
+ */
 export function headersFor(
   relPath: string,
   rules: HeaderRules,
-  settings: ObjectSettings
+  settings: ObjectSettings,
+  contentEncoding?: Encoding
 ): ObjectHeaders {
   const cacheControl = firstMatch(rules.cacheControl, relPath)
   return {
     contentType: firstMatch(rules.contentType, relPath) ?? contentTypeFor(relPath),
     ...(cacheControl === undefined ? {} : { cacheControl }),
+    ...(contentEncoding === undefined ? {} : { contentEncoding }),
     ...settings
   }
 }
@@ -40,7 +47,7 @@ const FIRST_FIELDS = [
 ] as const satisfies readonly (keyof ObjectHeaders)[]
 
 /** Header fields added after the first release, appended in the order they were added. */
-const ADDED_FIELDS: readonly (keyof ObjectHeaders)[] = []
+const ADDED_FIELDS: readonly (keyof ObjectHeaders)[] = ['contentEncoding']
 
 export function headersDigest(h: ObjectHeaders): string {
   return headersDigestWith(h, ADDED_FIELDS)
@@ -60,6 +67,7 @@ export function headersDigestWith(h: ObjectHeaders, added: readonly string[]): s
 export interface HeadResult {
   ContentType?: string
   CacheControl?: string
+  ContentEncoding?: string
   StorageClass?: string
   ServerSideEncryption?: string
   SSEKMSKeyId?: string
@@ -74,6 +82,8 @@ export function headersFromHead(head: HeadResult, desired: ObjectHeaders): Objec
   return {
     contentType: head.ContentType ?? '',
     ...(head.CacheControl === undefined ? {} : { cacheControl: head.CacheControl }),
+    // Whatever the object has: an encoding the file no longer wants is a change too.
+    ...(head.ContentEncoding ? { contentEncoding: head.ContentEncoding as Encoding } : {}),
     ...(desired.acl === undefined ? {} : { acl: desired.acl }),
     ...(desired.storageClass === undefined
       ? {}

@@ -8,6 +8,13 @@ export interface Rule {
   matches: Matcher
 }
 
+/** A valid line of each rule input, for the message that refuses a malformed one. */
+const EXAMPLES: Record<string, string> = {
+  'cache-control': '*.html: no-cache',
+  'content-type': '*.html: text/html; charset=utf-8',
+  compress: '*.html: gzip'
+}
+
 /**
  * `PATTERN: VALUE` per line (`*.html: no-cache`); blank lines and # comments ignored. The first
  * rule that matches a file wins. A malformed line is refused, naming the input and the line.
@@ -23,7 +30,7 @@ export function parseRules(
     const value = colon === -1 ? '' : line.slice(colon + 1).trim()
     if (pattern === '' || value === '') {
       throw new InputError(
-        `Input '${input}' line ${number} must be 'PATTERN: VALUE' (e.g. '*.html: ${input === 'content-type' ? 'text/html; charset=utf-8' : 'no-cache'}'), got '${line}'.`
+        `Input '${input}' line ${number} must be 'PATTERN: VALUE' (e.g. '${EXAMPLES[input] ?? '*.html: no-cache'}'), got '${line}'.`
       )
     }
     const problem = validate(value)

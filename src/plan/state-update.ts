@@ -1,5 +1,6 @@
 import type { KnownState, RemoteObject, RemovedAsset, SourceFile } from './types'
 import { keyDigest, type Manifest, type ManifestEntry } from './manifest'
+import { contentId } from './compress'
 
 /**
  * How the state object changes with a deploy, and what it vouches for: pure functions of the
@@ -42,6 +43,16 @@ export function entryFor(
   return manifest.entries.get(keyDigest(key.slice(prefix.length)))
 }
 
+/** An object this deploy wrote, with the ETag S3 gave it. */
+export interface WrittenObject {
+  file: SourceFile
+  etag: string
+  /** The bytes stored, when they were sent (compressed: not the file's size); none for a header update. */
+  size?: number
+  /** Release mode: an unchanged file copied into the new release, not a change to the site. */
+  copied?: boolean
+}
+
 /**
  * The state after a deploy (or after the part of it that was done): an entry for every file now
  * in the bucket (with the ETag the write returned, or the listing's for unchanged files), an
@@ -55,7 +66,7 @@ export function nextManifest(args: {
   prefix: string
   remote: ReadonlyMap<string, RemoteObject>
   unchanged: readonly SourceFile[]
-  written: readonly { file: SourceFile; etag: string }[]
+  written: readonly WrittenObject[]
   deleted: readonly string[]
   /** Removed assets kept, with when they left the build: their clocks are recorded. */
   kept: readonly RemovedAsset[]
@@ -82,15 +93,20 @@ export function nextManifest(args: {
     }
     entries.set(digest, { ...entry, removedAt })
   }
-  const record = (file: SourceFile, etag: string) =>
+  const record = (file: SourceFile, etag: string, size: number) =>
     entries.set(digestOf(file.key), {
       etag,
-      size: file.size,
-      md5: file.md5,
+      size,
+      md5: contentId(file),
       headers: file.headersDigest
     })
-  for (const file of args.unchanged) record(file, (args.remote.get(file.key) as RemoteObject).etag)
-  for (const { file, etag } of args.written) record(file, etag)
+  for (const file of args.unchanged) {
+    const object = args.remote.get(file.key) as RemoteObject
+    record(file, object.etag, object.size)
+  }
+  // A header update keeps the object's bytes, and so the size listed.
+  for (const { file, etag, size } of args.written)
+    record(file, etag, size ?? args.remote.get(file.key)?.size ?? file.size)
   return {
     entries,
     pending: args.pending,

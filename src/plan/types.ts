@@ -1,3 +1,5 @@
+import type { Encoding } from './compress'
+
 /** Object settings from the inputs, the same for every object. */
 export interface ObjectSettings {
   acl?: string
@@ -10,6 +12,8 @@ export interface ObjectSettings {
 export interface ObjectHeaders extends ObjectSettings {
   contentType: string
   cacheControl?: string
+  /** Set when the object is stored compressed (`compress`, `precompressed`). */
+  contentEncoding?: Encoding
 }
 
 /** A file of the source, hashed and mapped to its key. */
@@ -18,8 +22,10 @@ export interface SourceFile {
   relPath: string
   absPath: string
   size: number
-  /** Hex MD5 of the content. */
+  /** Hex MD5 of the content read from disk (for a precompressed file, its sibling's). */
   md5: string
+  /** Compressed on upload with this encoding; the MD5 and size stay the file's own. */
+  compress?: Encoding
   /** The ETag a multipart upload of this file gets (files above the multipart threshold). */
   multipartEtag?: string
   /** Each part's MD5 (base64), for the Content-MD5 of its upload (files above the threshold). */

@@ -9,6 +9,7 @@ import { headObject } from '../remote/head'
 import { planSync } from '../plan/diff'
 import { keepRemoved } from '../plan/retention'
 import { formatBytes, formatCount } from '../plan/format'
+import { compressionWarnings, describeCompression } from '../plan/describe-compression'
 import { NewerManifestError, type Manifest } from '../plan/manifest'
 import { entryFor, knownFromManifest } from '../plan/state-update'
 import type { KnownState, RemoteObject, SyncPlan } from '../plan/types'
@@ -150,7 +151,8 @@ async function scanLocal(config: DeployConfig, keyPrefix: string): Promise<ScanR
     prefix: keyPrefix,
     rules: config.rules,
     settings: config.settings,
-    keepContents: config.dryRun ? 0 : KEEP_CONTENTS
+    keepContents: config.dryRun ? 0 : KEEP_CONTENTS,
+    compression: config.compression
   })
 }
 
@@ -162,6 +164,8 @@ function reportScan(config: DeployConfig, { log }: DeployDeps, scan: ScanResult,
   log.info(
     `Hashed ${scan.files.length} file(s), ${formatBytes(scan.bytes)} in ${ms} ms (${rate} files/s)${scan.excluded ? `; ${scan.excluded} excluded` : ''}`
   )
+  for (const line of describeCompression(scan.compression)) log.info(line)
+  for (const line of compressionWarnings(scan.compression)) log.warning(line)
 }
 
 /** The state object alone, its errors explained (see readManifest). */
@@ -220,7 +224,7 @@ export async function readBucket(
   ])
   if (!read.usable) {
     log.warning(
-      `Cannot read the state object s3://${config.bucket}/${config.manifestKey} (${read.note}): comparing by ETag only, so header-only changes go unnoticed and multipart or SSE-KMS objects are uploaded again, and no lock can be taken against concurrent deploys. Grant s3:GetObject on it to fix this.`
+      `Cannot read the state object s3://${config.bucket}/${config.manifestKey} (${read.note}): comparing by ETag only, so header-only changes go unnoticed and multipart, SSE-KMS or compressed objects are uploaded again, and no lock can be taken against concurrent deploys. Grant s3:GetObject on it to fix this.`
     )
   } else if (read.note) {
     log.info(`State object s3://${config.bucket}/${config.manifestKey}: ${read.note}`)

@@ -3,7 +3,8 @@ import type { CloudFrontClient } from '@aws-sdk/client-cloudfront'
 import type { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore'
 import type { Logger } from '../platform'
 import type { Invalidation } from '../aws/invalidate'
-import type { SourceFile, SyncPlan } from '../plan/types'
+import type { RemoteObject, SyncPlan } from '../plan/types'
+import type { WrittenObject } from '../plan/state-update'
 import type { PathCost } from '../plan/cost'
 import type { ServerClock } from '../remote/server-time'
 import { CancelledError } from './lock/errors'
@@ -90,13 +91,17 @@ export interface DeployResult {
   targets: InvalidationTarget[]
   invalidations: Invalidation[]
   /** Every object written, with the ETag S3 gave it (for the state object). */
-  written: { file: SourceFile; etag: string }[]
+  written: WrittenObject[]
+  /** The site's objects as listed for the plan (the sizes of what is deleted or kept). */
+  remote: ReadonlyMap<string, RemoteObject>
   /** Set once this deploy has changed something in the bucket or the distribution. */
   changedAnything: boolean
   /** Where viewers find what was deployed (the first distribution's domain); '' when unknown. */
   url: string
   /** Release mode: the release made live; '' otherwise. */
   release: string
+  /** Release mode: the old releases deleted (keep-releases). */
+  retired: string[]
 }
 
 export function emptyResult(dryRun: boolean): DeployResult {
@@ -109,8 +114,10 @@ export function emptyResult(dryRun: boolean): DeployResult {
     targets: [],
     invalidations: [],
     written: [],
+    remote: new Map(),
     changedAnything: false,
     url: '',
-    release: ''
+    release: '',
+    retired: []
   }
 }

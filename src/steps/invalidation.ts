@@ -4,6 +4,7 @@ import type { DeployDeps, DeployResult, InvalidationTarget } from './context'
 import { createInvalidation, waitForInvalidation } from '../aws/invalidate'
 import { isTransientAwsError, retryFor } from '../aws/retry'
 import { callerReference } from '../plan/caller-reference'
+import { contentId } from '../plan/compress'
 import { ciRun } from '../platform/ci-run'
 import { describeCost } from '../plan/cost'
 import { invalidationKeys, invalidationPaths } from '../plan/invalidation'
@@ -134,7 +135,7 @@ export async function waitForAll(
 /** A digest of what this deploy changes, part of the CallerReference. */
 function contentDigest(plan: SyncPlan): string {
   const hash = createHash('sha256')
-  for (const u of plan.uploads) hash.update(`${u.file.key}\0${u.file.md5}\n`)
+  for (const u of plan.uploads) hash.update(`${u.file.key}\0${contentId(u.file)}\n`)
   for (const f of plan.updates) hash.update(`${f.key}\0${f.headersDigest}\n`)
   for (const key of plan.deletes) hash.update(`${key}\0-\n`)
   return hash.digest('hex')

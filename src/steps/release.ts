@@ -130,6 +130,7 @@ export async function retireReleases(
           guard.signal
         )
       )
+      result.retired.push(id)
       deps.log.info(`Retired release ${id}: ${keys.length} object(s).`)
     }
   })

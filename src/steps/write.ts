@@ -71,36 +71,45 @@ export async function writeObjects(
       config.settings.acl ? 's3:PutObject and s3:PutObjectAcl' : 's3:PutObject',
       config.settings.sse?.startsWith('aws:kms') ? ' (and kms:GenerateDataKey on the key)' : ''
     ].join('')
+    // Files compressed on upload: their bytes in the build, and as stored.
+    const compressed = { files: 0, raw: 0, stored: 0 }
     const write = async (file: SourceFile, headersOnly: boolean, copy: boolean) => {
       guard.check()
       result.changedAnything = true
-      const etag = await attempt(
-        bucketOperation(
-          config,
-          copies
-            ? `Failed to copy s3://${config.bucket}/${copies.from(file.key)} to ${file.key}`
-            : headersOnly
-              ? `Failed to update the headers of s3://${config.bucket}/${file.key}`
-              : `Failed to upload ${file.relPath} to s3://${config.bucket}/${file.key}`,
-          headersOnly ? `${permission} and s3:GetObject` : permission,
-          `arn:aws:s3:::${config.bucket}/${config.prefix}*`
-        ),
-        headersOnly
-          ? updateHeaders(s3, config.bucket, file, guard.signal, copies?.from(file.key))
-          : uploadFile(s3, config.bucket, file, contents?.take(file.key), guard.signal)
+      const what = bucketOperation(
+        config,
+        headersOnly && copies
+          ? `Failed to copy s3://${config.bucket}/${copies.from(file.key)} to ${file.key}`
+          : headersOnly
+            ? `Failed to update the headers of s3://${config.bucket}/${file.key}`
+            : `Failed to upload ${file.relPath} to s3://${config.bucket}/${file.key}`,
+        headersOnly ? `${permission} and s3:GetObject` : permission,
+        `arn:aws:s3:::${config.bucket}/${config.prefix}*`
       )
-      result.written.push({ file, etag })
-      if (copy) {
-        copied++
+      if (headersOnly) {
+        const etag = await attempt(
+          what,
+          updateHeaders(s3, config.bucket, file, guard.signal, copies?.from(file.key))
+        )
+        result.written.push({ file, etag, ...(copy ? { copied: true } : {}) })
+        if (copy) copied++
+        else result.updated++
         progress.add(0)
-      } else if (headersOnly) {
-        result.updated++
-        progress.add(0)
-      } else {
-        result.uploaded++
-        bytes += file.size
-        progress.add(file.size)
+        return
       }
+      const stored = await attempt(
+        what,
+        uploadFile(s3, config.bucket, file, contents?.take(file.key), guard.signal)
+      )
+      result.written.push({ file, ...stored })
+      result.uploaded++
+      bytes += file.size
+      if (file.compress) {
+        compressed.files++
+        compressed.raw += file.size
+        compressed.stored += stored.size
+      }
+      progress.add(file.size)
     }
     try {
       for (const pages of [false, true]) {
@@ -113,6 +122,11 @@ export async function writeObjects(
     const parts = [
       `Uploaded ${result.uploaded} file(s), ${formatBytes(bytes)} of ${formatBytes(total)}`
     ]
+    if (compressed.files) {
+      parts.push(
+        `${compressed.files} compressed from ${formatBytes(compressed.raw)} to ${formatBytes(compressed.stored)}`
+      )
+    }
     if (plan.updates.length) parts.push(`updated the headers of ${result.updated}`)
     if (copies?.unchanged.length) parts.push(`copied ${copied} unchanged server-side`)
     log.info(parts.join('; '))

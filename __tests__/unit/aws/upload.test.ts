@@ -1,14 +1,18 @@
+import { createHash } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
   PutObjectCommand,
   UploadPartCommand
 } from '@aws-sdk/client-s3'
-import { uploadFile } from '../../../src/aws/upload'
+import { updateHeaders, uploadFile } from '../../../src/aws/upload'
+import { contentId, type Encoding } from '../../../src/plan/compress'
 import { hashFile } from '../../../src/local/hash'
 import { MULTIPART_THRESHOLD, PART_SIZE } from '../../../src/plan/multipart'
 import type { SourceFile } from '../../../src/plan/types'
@@ -47,7 +51,7 @@ test('a multipart upload whose ETag is the one predicted while hashing succeeds'
   const file = await bigFile()
   expect(file.multipartEtag).toMatch(/^[0-9a-f]{32}-3$/)
   multipartAnswers(file.multipartEtag!)
-  expect(await uploadFile(s3, 'bucket', file)).toBe(file.multipartEtag)
+  expect((await uploadFile(s3, 'bucket', file)).etag).toBe(file.multipartEtag)
   expect(s3Mock.commandCalls(UploadPartCommand)).toHaveLength(3)
   expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0)
   expect(s3Mock.commandCalls(CreateMultipartUploadCommand)[0]!.args[0].input.Metadata).toEqual({
@@ -73,11 +77,11 @@ test('under SSE-KMS the ETag is no digest of the bytes, so it is not compared: a
     ETag: '"kms-etag-that-is-no-md5"',
     ServerSideEncryption: 'aws:kms'
   })
-  expect(await uploadFile(s3, 'bucket', file)).toBe('kms-etag-that-is-no-md5')
+  expect((await uploadFile(s3, 'bucket', file)).etag).toBe('kms-etag-that-is-no-md5')
   // A store that leaves the encryption out of that answer: the object's HEAD tells.
   s3Mock.on(CompleteMultipartUploadCommand).resolves({ ETag: '"kms-etag-that-is-no-md5"' })
   s3Mock.on(HeadObjectCommand).resolves({ ServerSideEncryption: 'aws:kms:dsse' })
-  expect(await uploadFile(s3, 'bucket', file)).toBe('kms-etag-that-is-no-md5')
+  expect((await uploadFile(s3, 'bucket', file)).etag).toBe('kms-etag-that-is-no-md5')
   // The input alone proves nothing: an answer without KMS is checked.
   const asked = await bigFile({ sse: 'aws:kms' })
   s3Mock.on(HeadObjectCommand).resolves({})
@@ -113,7 +117,7 @@ test('an answer without an ETag (Ceph RGW) is checked against the HEAD of the ob
   multipartAnswers('')
   s3Mock.on(CompleteMultipartUploadCommand).resolves({})
   s3Mock.on(HeadObjectCommand).resolves({ ETag: `"${file.multipartEtag}"` })
-  expect(await uploadFile(s3, 'bucket', file)).toBe(file.multipartEtag)
+  expect((await uploadFile(s3, 'bucket', file)).etag).toBe(file.multipartEtag)
 })
 
 test('a failed part aborts the upload, leaving no parts behind', async () => {
@@ -136,8 +140,67 @@ test('a small file: one PUT with Content-MD5; without an ETag in the answer, HEA
   const file = sourceFile('a.css', 'd41d8cd98f00b204e9800998ecf8427e', 0)
   s3Mock.on(PutObjectCommand).resolves({})
   s3Mock.on(HeadObjectCommand).resolves({ ETag: '"kms-etag"' })
-  expect(await uploadFile(s3, 'bucket', file, Buffer.alloc(0))).toBe('kms-etag')
+  expect(await uploadFile(s3, 'bucket', file, Buffer.alloc(0))).toEqual({
+    etag: 'kms-etag',
+    size: 0
+  })
   expect(s3Mock.commandCalls(PutObjectCommand)[0]!.args[0].input.ContentMD5).toBe(
     '1B2M2Y8AsgTpgAmY7PhCfg=='
   )
+})
+
+describe('a file compressed on upload', () => {
+  const source = Buffer.from('<h1>hello</h1>'.repeat(200))
+  const md5 = createHash('md5').update(source).digest('hex')
+  const file = (encoding: Encoding): SourceFile => ({
+    ...sourceFile('index.html', md5, source.length, {
+      contentType: 'text/html; charset=utf-8',
+      contentEncoding: encoding
+    }),
+    compress: encoding
+  })
+
+  test.each([
+    ['gzip' as const, gunzipSync],
+    ['br' as const, brotliDecompressSync]
+  ])(
+    '%s: the compressed bytes, their Content-MD5, Content-Encoding, the contentId as metadata; its stored size back',
+    async (encoding, decode) => {
+      s3Mock.reset()
+      s3Mock.on(PutObjectCommand).resolves({ ETag: '"stored-etag"' })
+      const stored = await uploadFile(s3, 'bucket', file(encoding), source)
+      const put = s3Mock.commandCalls(PutObjectCommand)[0]!.args[0].input
+      const body = put.Body as Buffer
+      expect(decode(body).equals(source)).toBe(true)
+      expect(body.length).toBeLessThan(source.length / 10)
+      expect(put.ContentMD5).toBe(createHash('md5').update(body).digest('base64'))
+      expect([put.ContentEncoding, put.ContentType, put.Metadata]).toEqual([
+        encoding,
+        'text/html; charset=utf-8',
+        { md5: contentId(file(encoding)) }
+      ])
+      expect(stored).toEqual({ etag: 'stored-etag', size: body.length })
+    }
+  )
+
+  test('read from disk when its bytes were not kept', async () => {
+    const root = await makeSite({ 'index.html': source })
+    s3Mock.reset()
+    s3Mock.on(PutObjectCommand).resolves({ ETag: '"e"' })
+    await uploadFile(s3, 'bucket', { ...file('gzip'), absPath: path.join(root, 'index.html') })
+    const body = s3Mock.commandCalls(PutObjectCommand)[0]!.args[0].input.Body as Buffer
+    expect(gunzipSync(body).equals(source)).toBe(true)
+  })
+
+  test('a header update keeps Content-Encoding and the contentId', async () => {
+    s3Mock.reset()
+    s3Mock.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"e"' } })
+    await updateHeaders(s3, 'bucket', file('br'))
+    const copy = s3Mock.commandCalls(CopyObjectCommand)[0]!.args[0].input
+    expect([copy.ContentEncoding, copy.MetadataDirective, copy.Metadata]).toEqual([
+      'br',
+      'REPLACE',
+      { md5: contentId(file('br')) }
+    ])
+  })
 })

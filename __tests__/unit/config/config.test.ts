@@ -27,6 +27,35 @@ describe('parseConfig', () => {
     expect(strip(parse(atDefaults))).toEqual(strip(parse({})))
   })
 
+  test('compress: rules by pattern; a malformed line or an unknown encoding names the input and the line', () => {
+    const { compression } = parse({
+      compress: '# text\n*.html: gzip\n*.js: br',
+      precompressed: 'yes'
+    })
+    expect(compression.precompressed).toBe(true)
+    expect(compression.rules.map(r => [r.pattern, r.value, r.line])).toEqual([
+      ['*.html', 'gzip', 2],
+      ['*.js', 'br', 3]
+    ])
+    expect(() => parse({ compress: '*.html: gzip\n*.css gzip' })).toThrow(
+      new InputError(
+        "Input 'compress' line 2 must be 'PATTERN: VALUE' (e.g. '*.html: gzip'), got '*.css gzip'."
+      )
+    )
+    expect(() => parse({ compress: '*.css: deflate' })).toThrow(
+      "Input 'compress' line 1: the encoding must be gzip or br"
+    )
+    expect(() => parse({ precompressed: 'gz' })).toThrow(
+      "Input 'precompressed' must be true or false, got 'gz'."
+    )
+  })
+
+  test('changes-file: a path relative to the working directory', () => {
+    expect(parse({ 'changes-file': 'out/changes.json' }).changesFile).toBe(
+      path.resolve(cwd, 'out/changes.json')
+    )
+  })
+
   test('defaults apply in code, as action.yml declares them', () => {
     const { inScope, ...config } = parse({})
     expect(inScope('any/file.txt')).toBe(true)
@@ -52,8 +81,10 @@ describe('parseConfig', () => {
       pathStyle: false,
       concurrency: 32,
       outputsFile: undefined,
+      changesFile: undefined,
       role: undefined,
       rules: { cacheControl: [], contentType: [] },
+      compression: { rules: [], precompressed: false },
       settings: {},
       manifestKey: '.s3-cloudfront-deploy.json',
       lock: true,

@@ -1,5 +1,6 @@
 import { knownFromListing, planSync } from '../../../src/plan/diff'
-import type { KnownState, RemoteObject } from '../../../src/plan/types'
+import { contentId, type Encoding } from '../../../src/plan/compress'
+import type { KnownState, RemoteObject, SourceFile } from '../../../src/plan/types'
 import { sourceFile as file } from '../../helpers/fixtures'
 
 const remote = (...objects: RemoteObject[]) => new Map(objects.map(o => [o.key, o]))
@@ -106,5 +107,70 @@ describe('planSync', () => {
       planSync([file('a', md5a, 10)], remote({ key: 'a', etag: md5a, size: 11 }), { delete: false })
         .uploads
     ).toHaveLength(1)
+  })
+})
+
+describe('files compressed on upload (compress)', () => {
+  /** A file as the scanner makes it when a rule compresses it: its own MD5 and size. */
+  const compressed = (key: string, md5: string, encoding: Encoding, headers = {}): SourceFile => ({
+    ...file(key, md5, 1000, { contentEncoding: encoding, ...headers }),
+    compress: encoding
+  })
+  // The object holds the compressed bytes: another ETag, another size.
+  const stored = (key: string) => ({ key, etag: 'c'.repeat(32), size: 300 })
+
+  test('unchanged while the state object (or the metadata) holds its contentId, whatever the stored size', () => {
+    const f = compressed('index.html', md5a, 'gzip')
+    const known = new Map([['index.html', { md5: contentId(f), headers: f.headersDigest }]])
+    const plan = planSync([f], remote(stored('index.html')), { delete: false }, known)
+    expect(plan.unchanged.map(x => x.key)).toEqual(['index.html'])
+    expect(plan.uploads).toEqual([])
+    expect(plan.updates).toEqual([])
+  })
+
+  test('an edit uploads it again', () => {
+    const before = compressed('index.html', md5a, 'gzip')
+    const known = new Map([
+      ['index.html', { md5: contentId(before), headers: before.headersDigest }]
+    ])
+    const plan = planSync(
+      [compressed('index.html', md5b, 'gzip')],
+      remote(stored('index.html')),
+      { delete: false },
+      known
+    )
+    expect(plan.uploads.map(u => [u.file.key, u.reason])).toEqual([['index.html', 'changed']])
+  })
+
+  test('a rule added, removed or changed uploads the file again: a copy would keep the old bytes', () => {
+    const plain = file('a.css', md5a, 1000)
+    const gzip = compressed('a.css', md5a, 'gzip')
+    const br = compressed('a.css', md5a, 'br')
+    const cases: [SourceFile, KnownState, RemoteObject][] = [
+      // Stored as is, now compressed: the listing alone shows the old bytes.
+      [gzip, { md5: md5a, headers: plain.headersDigest }, { key: 'a.css', etag: md5a, size: 1000 }],
+      // Compressed with gzip, now br.
+      [br, { md5: contentId(gzip), headers: gzip.headersDigest }, stored('a.css')],
+      // Compressed, now stored as is.
+      [plain, { md5: contentId(gzip), headers: gzip.headersDigest }, stored('a.css')]
+    ]
+    for (const [f, state, object] of cases) {
+      const plan = planSync([f], remote(object), { delete: false }, new Map([['a.css', state]]))
+      expect(plan.uploads.map(u => [u.file.key, u.reason])).toEqual([['a.css', 'changed']])
+      expect(plan.updates).toEqual([])
+    }
+    // Without the state object, the listing of the old bytes tells too.
+    expect(
+      planSync([gzip], remote({ key: 'a.css', etag: md5a, size: 1000 }), { delete: false }).uploads
+    ).toHaveLength(1)
+  })
+
+  test('another Cache-Control on a compressed object: a header update, which keeps its encoding', () => {
+    const before = compressed('a.css', md5a, 'gzip')
+    const after = compressed('a.css', md5a, 'gzip', { cacheControl: 'no-cache' })
+    const known = new Map([['a.css', { md5: contentId(before), headers: before.headersDigest }]])
+    const plan = planSync([after], remote(stored('a.css')), { delete: false }, known)
+    expect(plan.updates.map(f => [f.key, f.headers.contentEncoding])).toEqual([['a.css', 'gzip']])
+    expect(plan.uploads).toEqual([])
   })
 })

@@ -94,4 +94,24 @@ describe('headers', () => {
       headersDigest(wanted)
     )
   })
+
+  test("Content-Encoding: the type stays the original's; HEAD reads it back; it counts in the digest", () => {
+    const gzipped = headersFor('posts/index.html', rules, {}, 'gzip')
+    expect(gzipped).toEqual({
+      contentType: 'text/html; charset=utf-8',
+      cacheControl: 'no-cache',
+      contentEncoding: 'gzip'
+    })
+    const plain = headersFor('posts/index.html', rules, {})
+    expect(headersDigest(gzipped)).not.toBe(headersDigest(plain))
+    const head = { ContentType: 'text/html; charset=utf-8', CacheControl: 'no-cache' }
+    expect(headersDigest(headersFromHead({ ...head, ContentEncoding: 'gzip' }, gzipped))).toBe(
+      headersDigest(gzipped)
+    )
+    // An object stored encoded that should not be is told apart, and the other way round.
+    expect(headersDigest(headersFromHead({ ...head, ContentEncoding: 'gzip' }, plain))).not.toBe(
+      headersDigest(plain)
+    )
+    expect(headersDigest(headersFromHead(head, gzipped))).not.toBe(headersDigest(gzipped))
+  })
 })

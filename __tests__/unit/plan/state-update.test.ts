@@ -13,6 +13,7 @@ import {
   type Manifest,
   type ManifestEntry
 } from '../../../src/plan/manifest'
+import { contentId } from '../../../src/plan/compress'
 import { sourceFile } from '../../helpers/fixtures'
 
 const md5 = (c: string) => c.repeat(32)
@@ -171,6 +172,63 @@ describe('removed assets kept for keep-removed-assets', () => {
     expect(after.entries.has(keyDigest('assets/older.js'))).toBe(false)
     expect(after.entries.get(keyDigest('assets/old.js'))?.removedAt).toBe(2_000)
   })
+})
+
+test('a compressed object is recorded with its stored size and ETag, and its contentId as content', () => {
+  const file = {
+    ...sourceFile('a.css', md5('a'), 1000, { contentEncoding: 'gzip' }),
+    compress: 'gzip' as const
+  }
+  const remote = new Map([
+    ['a.css', { key: 'a.css', etag: md5('c'), size: 300 }],
+    ['b.css', { key: 'b.css', etag: md5('e'), size: 280 }]
+  ])
+  const updated = { ...file, key: 'b.css', relPath: 'b.css' }
+  const next = nextManifest({
+    previous: emptyManifest(),
+    prefix: '',
+    remote,
+    unchanged: [],
+    // Uploaded (its new bytes' size), and a header update (the listed object's bytes).
+    written: [
+      { file, etag: md5('d'), size: 310 },
+      { file: updated, etag: md5('e') }
+    ],
+    deleted: [],
+    kept: [],
+    pending: {}
+  })
+  const id = contentId(file)
+  expect(next.entries.get(keyDigest('a.css'))).toEqual({
+    etag: md5('d'),
+    size: 310,
+    md5: id,
+    headers: file.headersDigest
+  })
+  expect(next.entries.get(keyDigest('b.css'))).toEqual({
+    etag: md5('e'),
+    size: 280,
+    md5: id,
+    headers: file.headersDigest
+  })
+  // Unchanged on the next deploy: recorded with the listed size, so the entry keeps matching.
+  const again = nextManifest({
+    previous: next,
+    prefix: '',
+    remote: new Map([['a.css', { key: 'a.css', etag: md5('d'), size: 310 }]]),
+    unchanged: [file],
+    written: [],
+    deleted: [],
+    kept: [],
+    pending: {}
+  })
+  expect(
+    knownFromManifest(again.entries.get(keyDigest('a.css')), {
+      key: 'a.css',
+      etag: md5('d'),
+      size: 310
+    })
+  ).toEqual({ md5: id, headers: file.headersDigest })
 })
 
 test('withoutEntries: the state vouches for none of the keys given, and for the others as before', () => {
