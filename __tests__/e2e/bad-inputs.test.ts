@@ -341,6 +341,14 @@ const CASES: Case[] = [
   bad('outputs-file', 'index.html/deploy.env'),
   bad('outputs-file', '/sys/deploy.env'),
 
+  // compress, precompressed, changes-file
+  bad('compress', '*.html gzip'),
+  bad('compress', '*.css: deflate'),
+  bad('compress', '*.html: gzip\n*.js'),
+  bad('precompressed', 'gz'),
+  bad('changes-file', 'out/changes.json'),
+  bad('changes-file', 'css'),
+
   // Flags, the GitLab way: the input named even when the flag is not spelled right.
   { input: 'bucket', given: {}, args: ['--bucket'], via: 'gitlab', says: /--bucket/ },
   {
