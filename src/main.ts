@@ -69,8 +69,9 @@ export async function run(
   }
   if (config && result) {
     let missing: string | undefined
+    let unreported: string | undefined
     try {
-      missing = await report(platform, config, result, failure)
+      ;({ missing, unreported } = await report(platform, config, result, failure))
     } catch (err) {
       missing = `the step outputs could not be set (${(err as Error).message})`
     }
@@ -79,6 +80,11 @@ export async function run(
       failure = failure
         ? `${failure}\nThe outputs are missing too: ${missing}.`
         : `${done(config, result)}, but its outputs are missing: ${missing}. Later jobs get no outputs from this one; rerunning the deploy writes them.`
+    }
+    if (unreported) {
+      failure = failure
+        ? `${failure}\nThe changes file is missing too: ${unreported}.`
+        : `${done(config, result)}, but its changes file is missing: ${unreported}. Rerunning the deploy writes it.`
     }
   }
   if (failure !== undefined) platform.fail(failure)
@@ -91,13 +97,16 @@ function done(config: DeployConfig, result: DeployResult): string {
   return config.remove ? `${where} was removed` : `The site was deployed to ${where}`
 }
 
-/** Step outputs, the outputs file, the job summary and the log; returns why the file is missing. */
+/**
+ * Step outputs, the outputs file, the job summary, the log and the changes file; returns why
+ * either file is missing.
+ */
 async function report(
   platform: Platform,
   config: DeployConfig,
   result: DeployResult,
   failure?: string
-): Promise<string | undefined> {
+): Promise<{ missing?: string; unreported?: string }> {
   const outputs = buildOutputs(result, config.changesFile)
   for (const [name, value] of Object.entries(outputs)) platform.setOutput(name, value)
   const missing = config.outputsFile
@@ -113,10 +122,14 @@ async function report(
       .map(([k, v]) => `${k}=${v}`)
       .join('\n')
   )
+  let unreported: string | undefined
   if (config.changesFile) {
-    await writeChangesFile(config.changesFile, changesReport(config, result, failure !== undefined))
+    await writeChangesFile(
+      config.changesFile,
+      changesReport(config, result, failure !== undefined)
+    ).catch(err => (unreported = (err as Error).message))
   }
-  return missing
+  return { missing, unreported }
 }
 
 function debugStack(platform: Platform, err: unknown): void {

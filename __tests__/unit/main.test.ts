@@ -130,6 +130,27 @@ describe('outputs-file', () => {
     expect(run.stdout).toContain('uploaded=1\n')
   })
 
+  test('a changes file that cannot be written once the site is deployed: one error saying so, the outputs set', async () => {
+    const site = await makeSite({ 'index.html': 'home' })
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'changes-'))
+    const file = path.join(folder, 'changes.json')
+    awsHalf.mockImplementation(async (_config, _platform, _env, result) => {
+      result.uploaded = 1
+      result.changedAnything = true
+      await rm(folder, { recursive: true })
+    })
+    const run = await runPlain(
+      ['--bucket', 'site-bucket', '--source', site, '--changes-file', file],
+      site
+    )
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(
+      /^Error: The site was deployed to s3:\/\/site-bucket\/, but its changes file is missing: Could not write the report of input 'changes-file' to '.*changes\.json': ENOENT[^\n]*\. Rerunning the deploy writes it\.\n$/
+    )
+    expect(run.stderr).not.toContain('outputs')
+    expect(run.stdout).toContain('uploaded=1\n')
+  })
+
   test('that cannot be written after a failed deploy: the failure, and the outputs missing, in one error', async () => {
     const site = await makeSite({ 'index.html': 'home' })
     const folder = await mkdtemp(path.join(os.tmpdir(), 'outputs-'))

@@ -4,6 +4,7 @@ import { findFileInScope, listInScope, walkSource, type SourceListing } from '..
 import { describeNothingInScope } from '../plan/filter'
 import { describeLongKeys, keyFor, tooLongKeys } from '../plan/keys'
 import { describeNonUtf8Names } from '../plan/names'
+import { pairSiblings } from '../plan/compress'
 
 type SourceConfig = Pick<
   DeployConfig,
@@ -15,6 +16,7 @@ type SourceConfig = Pick<
   | 'outsideSymlinks'
   | 'manifestKey'
   | 'lockKey'
+  | 'compression'
 >
 
 /**
@@ -58,7 +60,11 @@ export async function listSource(
   if (listing.files.length === 0) {
     throw new InputError(describeNothingInScope(walk.files, config.filters, config.source))
   }
-  const keyed = listing.files.map(relPath => ({ relPath, key: keyFor(keyPrefix, relPath) }))
+  // What is published: with precompressed, a sibling (x.js.gz) is read, never written.
+  const published = config.compression.precompressed
+    ? pairSiblings(listing.files).published.map(p => p.relPath)
+    : listing.files
+  const keyed = published.map(relPath => ({ relPath, key: keyFor(keyPrefix, relPath) }))
   const long = tooLongKeys(keyed)
   if (long.length > 0) throw new InputError(describeLongKeys(long, keyPrefix))
   const outside = listing.skippedLinks.filter(l => l.kind === 'outside')

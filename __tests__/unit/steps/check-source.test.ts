@@ -123,3 +123,18 @@ test('listSource: a file at the state object or lease key, a link out with outsi
     /^Input 'source' has 1 file\(s\) whose S3 key would be longer than the 1,024 bytes S3 allows/
   )
 })
+
+test('listSource with precompressed checks the keys that are published: a sibling is read, never written', async () => {
+  // 'x…x.js' fits S3's 1,024-byte key; its sibling 'x…x.js.gz' would not, but is never a key.
+  const long = `${`${'d'.repeat(250)}/`.repeat(4)}abcdefghijklmno.js`
+  expect([Buffer.byteLength(long), Buffer.byteLength(`${long}.gz`)]).toEqual([1022, 1025])
+  const source = await makeSite({ [long]: 'js', [`${long}.gz`]: 'gz', state: 's', 'state.gz': 'g' })
+  const config = (precompressed: boolean) =>
+    baseConfig(source, {
+      manifestKey: 'state.gz',
+      compression: { rules: [], precompressed }
+    })
+  await expect(listSource(config(true))).resolves.toMatchObject({ files: expect.any(Array) })
+  // Without it, the siblings are files like any other, and are refused.
+  await expect(listSource(config(false))).rejects.toThrow(InputError)
+})
