@@ -1,8 +1,7 @@
-import { constants } from 'node:fs'
-import { access, stat, writeFile } from 'node:fs/promises'
-import * as path from 'node:path'
+import { writeFile } from 'node:fs/promises'
 import type { DeployConfig } from './config/config'
 import { InputError } from './config/input-error'
+import { probeWritable } from './local/outputs-file'
 import type { Encoding } from './plan/compress'
 import type { SourceFile } from './plan/types'
 import type { DeployResult } from './steps/context'
@@ -135,34 +134,25 @@ export function changesReport(
 }
 
 /**
- * Before any request: the report's folder must exist and be writable, and the path must not be
- * a folder, so a deploy never changes the bucket only to fail at its very end.
+ * Before any request (probeWritable, as for outputs-file): the report's folder must exist and
+ * the file be writable, so a deploy never changes the bucket only to fail at its very end.
  */
 export async function checkChangesFile(file: string): Promise<void> {
-  const folder = path.dirname(file)
-  const refuse = (why: string) =>
-    new InputError(
-      `Input 'changes-file' must be a file in an existing, writable folder, got '${file}': ${why}. Create the folder first, or choose another path.`
-    )
-  let info
-  try {
-    info = await stat(folder)
-  } catch {
-    throw refuse(`the folder '${folder}' does not exist`)
-  }
-  if (!info.isDirectory()) throw refuse(`'${folder}' is not a folder`)
-  try {
-    await access(folder, constants.W_OK)
-  } catch {
-    throw refuse(`the folder '${folder}' is not writable`)
-  }
-  const existing = await stat(file).catch(() => undefined)
-  if (existing?.isDirectory()) throw refuse('it is a folder')
-  if (existing) {
-    await access(file, constants.W_OK).catch(() => {
-      throw refuse('the file is not writable')
-    })
-  }
+  const problem = await probeWritable(file)
+  if (!problem) return
+  const why =
+    problem.kind === 'is-folder'
+      ? 'it is a folder'
+      : problem.kind === 'no-folder'
+        ? `the folder '${problem.folder}' does not exist`
+        : problem.kind === 'not-folder'
+          ? `'${problem.folder}' is not a folder`
+          : problem.existed
+            ? 'the file is not writable'
+            : `the folder '${problem.folder}' is not writable`
+  throw new InputError(
+    `Input 'changes-file' must be a file in an existing, writable folder, got '${file}': ${why}. Create the folder first, or choose another path.`
+  )
 }
 
 /** Writes the report, as indented JSON; a failure names the input and the path. */

@@ -9,36 +9,54 @@ function reason(err: unknown): string {
   return text.split(', ')[0] ?? text
 }
 
+/** Why a file cannot be written, as probeWritable finds it. */
+export type Unwritable =
+  | { kind: 'is-folder' }
+  | { kind: 'no-folder'; folder: string }
+  | { kind: 'not-folder'; folder: string }
+  | { kind: 'unwritable'; folder: string; existed: boolean; reason: string }
+
 /**
- * `outputs-file`, checked before any request: its folder must exist and the file be writable,
- * or a deploy would change the bucket and then fail for want of a file. The file is opened for
- * appending (which changes nothing in one that exists), and removed again if this made it.
+ * Whether the job can write `file`, found before any request, so a deploy never changes the
+ * bucket and then fails for want of a file: it is opened for appending (which changes nothing
+ * in one that exists, and is what the write will need, whoever runs it), and removed again if
+ * this made it. Undefined when it can be written.
  */
-export async function checkOutputsFile(file: string): Promise<void> {
+export async function probeWritable(file: string): Promise<Unwritable | undefined> {
   const folder = path.dirname(file)
-  const refuse = (why: string) =>
-    new InputError(`Input 'outputs-file' must be a file the job can write, got '${file}': ${why}.`)
   const existing = await stat(file).catch(() => undefined)
-  if (existing?.isDirectory()) {
-    throw refuse('that is a folder; give a file name in it, e.g. deploy.env')
-  }
-  let created = false
+  if (existing?.isDirectory()) return { kind: 'is-folder' }
   try {
     const handle = await open(file, 'a')
-    created = !existing
     await handle.close()
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     const inFolder = await stat(folder).catch(() => undefined)
-    if (code === 'ENOENT' && !inFolder) {
-      throw refuse(`its folder '${folder}' does not exist; create it first (mkdir -p)`)
-    }
+    if (code === 'ENOENT' && !inFolder) return { kind: 'no-folder', folder }
     if (code === 'ENOTDIR' || (inFolder && !inFolder.isDirectory())) {
-      throw refuse(`part of its folder '${folder}' is a file, not a folder`)
+      return { kind: 'not-folder', folder }
     }
-    throw refuse(`it cannot be written (${reason(err)})`)
+    return { kind: 'unwritable', folder, existed: !!existing, reason: reason(err) }
   }
-  if (created) await unlink(file).catch(() => undefined)
+  if (!existing) await unlink(file).catch(() => undefined)
+  return undefined
+}
+
+/** `outputs-file`, checked before any request (probeWritable). */
+export async function checkOutputsFile(file: string): Promise<void> {
+  const problem = await probeWritable(file)
+  if (!problem) return
+  const why =
+    problem.kind === 'is-folder'
+      ? 'that is a folder; give a file name in it, e.g. deploy.env'
+      : problem.kind === 'no-folder'
+        ? `its folder '${problem.folder}' does not exist; create it first (mkdir -p)`
+        : problem.kind === 'not-folder'
+          ? `part of its folder '${problem.folder}' is a file, not a folder`
+          : `it cannot be written (${problem.reason})`
+  throw new InputError(
+    `Input 'outputs-file' must be a file the job can write, got '${file}': ${why}.`
+  )
 }
 
 /**
